@@ -1,0 +1,8 @@
+/** Type-checking happens once in `npm test` (tsc --noEmit); ts-jest only transpiles, which keeps the suite fast. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
+  testTimeout: 20000,
+};
