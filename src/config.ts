@@ -1,0 +1,183 @@
+import { z } from 'zod';
+
+/**
+ * Every setting, read once from the environment, validated and frozen. Start-up stops with a
+ * message naming the setting when one is bad; in production no secret falls back to a default.
+ */
+export interface Config {
+  readonly env: 'production' | 'development' | 'test';
+  readonly port: number;
+  readonly logLevel: string;
+  readonly publicBaseUrl: string;
+  readonly wechat: {
+    readonly token: string;
+    readonly appId: string;
+    readonly appSecret: string;
+    /** Current EncodingAESKey first, then the previous one (rotation); empty: plaintext mode only. */
+    readonly aesKeys: readonly string[];
+    readonly apiBase: string;
+    readonly tokenMode: 'stable' | 'legacy';
+    readonly apiTimeoutMs: number;
+  };
+  /** null: the embedded in-memory store. */
+  readonly redis: RedisConfig | null;
+  readonly cert: {
+    /** YYYY-MM-DD, dates in China (UTC+8). */
+    readonly windowStart: string;
+    readonly windowEnd: string;
+    /** The certification cycle: the year of the window. */
+    readonly cycle: number;
+    readonly dialogueIdleMs: number;
+    readonly faceCheckTokenMs: number;
+  };
+  readonly replyCacheMs: number;
+  /** Key of the HMAC that turns an ID number into a record key; never logged. */
+  readonly idHashSecret: string;
+  readonly shutdownTimeoutMs: number;
+}
+
+export interface RedisConfig {
+  readonly url?: string;
+  readonly keyPrefix: string;
+  readonly sentinels?: readonly HostPort[];
+  readonly sentinelName?: string;
+  readonly clusterNodes?: readonly HostPort[];
+}
+export interface HostPort { readonly host: string; readonly port: number }
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const DEV_DEFAULTS = {
+  WECHAT_TOKEN: 'dev-token',
+  WECHAT_APP_ID: 'wxdev0000000000000',
+  WECHAT_APP_SECRET: 'dev-secret',
+  ID_HASH_SECRET: 'dev-id-hash-secret-not-for-production',
+} as const;
+
+const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00+08:00`)), 'is not a real date');
+const hostList = z.string().transform((s, ctx) => {
+  const out: HostPort[] = [];
+  for (const part of s.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([^:]+):(\d{1,5})$/.exec(part);
+    if (!m) {
+      ctx.addIssue({ code: 'custom', message: `"${part}" is not host:port` });
+      return z.NEVER;
+    }
+    out.push({ host: m[1]!, port: Number(m[2]) });
+  }
+  return out;
+});
+
+const schema = z.object({
+  NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
+  PORT: intIn(1, 65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUBLIC_BASE_URL: z.url().optional(),
+  WECHAT_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$|^[A-Za-z0-9-]{3,32}$/, 'must be 3–32 letters or digits').optional(),
+  WECHAT_APP_ID: z.string().min(1).optional(),
+  WECHAT_APP_SECRET: z.string().min(1).optional(),
+  WECHAT_ENCODING_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be 43 letters or digits').optional(),
+  WECHAT_ENCODING_AES_KEY_PREVIOUS: z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be 43 letters or digits').optional(),
+  WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
+  WECHAT_TOKEN_MODE: z.enum(['stable', 'legacy']).default('stable'),
+  WECHAT_API_TIMEOUT_MS: intIn(100, 60_000).default(5000),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  REDIS_KEY_PREFIX: z.string().max(64).default('pcw:'),
+  REDIS_SENTINELS: hostList.optional(),
+  REDIS_SENTINEL_NAME: z.string().min(1).optional(),
+  REDIS_CLUSTER_NODES: hostList.optional(),
+  CERT_WINDOW_START: date.optional(),
+  CERT_WINDOW_END: date.optional(),
+  DIALOGUE_IDLE_MINUTES: z.coerce.number().positive().max(24 * 60).default(30),
+  FACE_CHECK_TOKEN_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+  REPLY_CACHE_SECONDS: intIn(10, 86_400).default(300),
+  ID_HASH_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  SHUTDOWN_TIMEOUT_MS: intIn(100, 120_000).default(10_000),
+});
+
+/** China's calendar date of `now`, as YYYY-MM-DD. */
+export function chinaDate(now: Date): string {
+  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const required = (name: keyof typeof DEV_DEFAULTS): string => {
+    const value = e[name];
+    if (value !== undefined) return value;
+    if (production) throw new ConfigError(`${name} is required when NODE_ENV=production`);
+    return DEV_DEFAULTS[name];
+  };
+  if (e.WECHAT_ENCODING_AES_KEY_PREVIOUS && !e.WECHAT_ENCODING_AES_KEY) {
+    throw new ConfigError('WECHAT_ENCODING_AES_KEY_PREVIOUS is set but WECHAT_ENCODING_AES_KEY is not');
+  }
+  if (e.REDIS_SENTINELS && !e.REDIS_SENTINEL_NAME) throw new ConfigError('REDIS_SENTINEL_NAME is required with REDIS_SENTINELS');
+  if (production && !e.REDIS_URL && !e.REDIS_SENTINELS && !e.REDIS_CLUSTER_NODES) {
+    throw new ConfigError('REDIS_URL (or REDIS_SENTINELS / REDIS_CLUSTER_NODES) is required when NODE_ENV=production');
+  }
+  if (production && !e.PUBLIC_BASE_URL) throw new ConfigError('PUBLIC_BASE_URL is required when NODE_ENV=production');
+
+  const year = Number(chinaDate(now).slice(0, 4));
+  const windowStart = e.CERT_WINDOW_START ?? `${year}-03-11`;
+  const windowEnd = e.CERT_WINDOW_END ?? `${windowStart.slice(0, 4)}-06-30`;
+  if (windowEnd < windowStart) throw new ConfigError('CERT_WINDOW_END must not be before CERT_WINDOW_START');
+  if (windowEnd.slice(0, 4) !== windowStart.slice(0, 4)) throw new ConfigError('CERT_WINDOW_START and CERT_WINDOW_END must be in the same year (the cycle)');
+
+  const redis: RedisConfig | null =
+    e.REDIS_URL || e.REDIS_SENTINELS || e.REDIS_CLUSTER_NODES
+      ? {
+          keyPrefix: e.REDIS_KEY_PREFIX,
+          ...(e.REDIS_URL ? { url: e.REDIS_URL } : {}),
+          ...(e.REDIS_SENTINELS ? { sentinels: e.REDIS_SENTINELS, sentinelName: e.REDIS_SENTINEL_NAME } : {}),
+          ...(e.REDIS_CLUSTER_NODES ? { clusterNodes: e.REDIS_CLUSTER_NODES } : {}),
+        }
+      : null;
+
+  const config: Config = {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    wechat: {
+      token: required('WECHAT_TOKEN'),
+      appId: required('WECHAT_APP_ID'),
+      appSecret: required('WECHAT_APP_SECRET'),
+      aesKeys: [e.WECHAT_ENCODING_AES_KEY, e.WECHAT_ENCODING_AES_KEY_PREVIOUS].filter((k): k is string => !!k),
+      apiBase: e.WECHAT_API_BASE.replace(/\/+$/, ''),
+      tokenMode: e.WECHAT_TOKEN_MODE,
+      apiTimeoutMs: e.WECHAT_API_TIMEOUT_MS,
+    },
+    redis,
+    cert: {
+      windowStart,
+      windowEnd,
+      cycle: Number(windowStart.slice(0, 4)),
+      dialogueIdleMs: Math.round(e.DIALOGUE_IDLE_MINUTES * 60_000),
+      faceCheckTokenMs: Math.round(e.FACE_CHECK_TOKEN_MINUTES * 60_000),
+    },
+    replyCacheMs: e.REPLY_CACHE_SECONDS * 1000,
+    idHashSecret: required('ID_HASH_SECRET'),
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,49 @@
+/**
+ * The one storage interface every part of the backend uses. Values are strings (callers keep JSON);
+ * every TTL is in milliseconds. A memory adapter and a Redis adapter implement it with the same
+ * semantics, and the same test suite runs against both.
+ *
+ * Keys that must be touched together in one atomic operation should share a Redis Cluster hash tag
+ * (`{…}`), e.g. `f:{openid}:state` and `f:{openid}:seen`.
+ */
+export interface Store {
+  get(key: string): Promise<string | null>;
+  /** Several keys in one round trip; the result is aligned with `keys`. */
+  getMany(keys: readonly string[]): Promise<(string | null)[]>;
+  /** Write, with an optional TTL (none: kept until deleted). */
+  set(key: string, value: string, ttlMs?: number): Promise<void>;
+  /** Write only if the key is absent. True when this call wrote it. */
+  setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean>;
+  delete(key: string): Promise<void>;
+  /**
+   * Atomically: claim `claimKey` with `claimValue` if it is absent, and read `readKeys` in the same step.
+   * Claimed: the values at `readKeys`. Not claimed: the value already at `claimKey`.
+   * This is how a delivery is deduplicated and its follower's state loaded in one round trip.
+   */
+  claimAndRead(claimKey: string, claimValue: string, claimTtlMs: number, readKeys: readonly string[]): Promise<ClaimResult>;
+  /**
+   * Atomically: if `key` holds `expected` (null = absent), apply `next` to it and every write in
+   * `also`; otherwise change nothing. True when the writes were applied. This is the one way to
+   * update a follower's state without lost updates (read, compute, compareAndSet, retry on false).
+   */
+  compareAndSet(key: string, expected: string | null, next: Write, also?: readonly KeyedWrite[]): Promise<boolean>;
+  /** Resolves when the backing store answers; rejects otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A value to write (with optional TTL), or `null` to delete. */
+export type Write = { readonly value: string; readonly ttlMs?: number } | null;
+export type KeyedWrite = { readonly key: string; readonly write: Write };
+
+export type ClaimResult =
+  | { readonly claimed: true; readonly values: (string | null)[] }
+  | { readonly claimed: false; readonly existing: string };
+
+/** Thrown by adapters when the backing store cannot be reached or does not answer in time. */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
