@@ -1,0 +1,72 @@
+import type { ClaimResult, KeyedWrite, Store, Write } from './types';
+
+interface Entry { value: string; expiresAt: number | null }
+
+/**
+ * The embedded store: a Map with the same semantics as the Redis adapter, TTL included. State is
+ * lost on restart and not shared between instances, which is why start-up warns when it is used.
+ * Expired entries are dropped when touched and by a periodic sweep, so memory stays bounded.
+ */
+export function createMemoryStore(opts: { now?: () => number; sweepMs?: number } = {}): Store & { size(): number } {
+  const now = opts.now ?? Date.now;
+  const map = new Map<string, Entry>();
+  const sweep = setInterval(() => {
+    const t = now();
+    for (const [k, e] of map) if (e.expiresAt !== null && e.expiresAt <= t) map.delete(k);
+  }, opts.sweepMs ?? 30_000);
+  sweep.unref();
+
+  const read = (key: string): string | null => {
+    const e = map.get(key);
+    if (!e) return null;
+    if (e.expiresAt !== null && e.expiresAt <= now()) {
+      map.delete(key);
+      return null;
+    }
+    return e.value;
+  };
+  const apply = (key: string, write: Write): void => {
+    if (write === null) map.delete(key);
+    else map.set(key, { value: write.value, expiresAt: write.ttlMs ? now() + write.ttlMs : null });
+  };
+
+  // Every method body runs synchronously up to its return, so each one is atomic in one process.
+  return {
+    async get(key) {
+      return read(key);
+    },
+    async getMany(keys) {
+      return keys.map(read);
+    },
+    async set(key, value, ttlMs) {
+      apply(key, { value, ...(ttlMs ? { ttlMs } : {}) });
+    },
+    async setIfAbsent(key, value, ttlMs) {
+      if (read(key) !== null) return false;
+      apply(key, { value, ...(ttlMs ? { ttlMs } : {}) });
+      return true;
+    },
+    async delete(key) {
+      map.delete(key);
+    },
+    async claimAndRead(claimKey, claimValue, claimTtlMs, readKeys): Promise<ClaimResult> {
+      const existing = read(claimKey);
+      if (existing !== null) return { claimed: false, existing };
+      apply(claimKey, { value: claimValue, ttlMs: claimTtlMs });
+      return { claimed: true, values: readKeys.map(read) };
+    },
+    async compareAndSet(key, expected, next, also: readonly KeyedWrite[] = []) {
+      if (read(key) !== expected) return false;
+      apply(key, next);
+      for (const w of also) apply(w.key, w.write);
+      return true;
+    },
+    async ping() {},
+    async close() {
+      clearInterval(sweep);
+    },
+    size() {
+      return map.size;
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import Redis, { Cluster } from 'ioredis';
+import type { Logger } from 'pino';
+import type { RedisConfig } from '../config';
+import { type ClaimResult, type KeyedWrite, type Store, StoreUnavailableError, type Write } from './types';
+
+// KEYS[1] claim key, KEYS[2..] keys to read; ARGV[1] claim value, ARGV[2] TTL in ms.
+const CLAIM_AND_READ = `
+if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then
+  local out = {1}
+  for i = 2, #KEYS do out[i] = redis.call('GET', KEYS[i]) end
+  return out
+end
+return {0, redis.call('GET', KEYS[1])}`;
+
+// KEYS[1] compared key, KEYS[2..] further writes; ARGV[1] '0' expect absent / '1' expect ARGV[2];
+// then per key three ARGV: 'S' or 'D', value, TTL in ms ('0': none).
+const COMPARE_AND_SET = `
+local cur = redis.call('GET', KEYS[1])
+if ARGV[1] == '0' then
+  if cur then return 0 end
+elseif cur ~= ARGV[2] then
+  return 0
+end
+for i = 1, #KEYS do
+  local b = 3 + (i - 1) * 3
+  local ttl = tonumber(ARGV[b + 2])
+  if ARGV[b] == 'D' then redis.call('DEL', KEYS[i])
+  elseif ttl > 0 then redis.call('SET', KEYS[i], ARGV[b + 1], 'PX', ttl)
+  else redis.call('SET', KEYS[i], ARGV[b + 1]) end
+end
+return 1`;
+
+type Client = Redis | Cluster;
+type Scripted = Client & {
+  claimAndRead(numKeys: number, ...args: (string | number)[]): Promise<[number, ...(string | null)[]]>;
+  compareAndSet(numKeys: number, ...args: (string | number)[]): Promise<number>;
+};
+
+/** Fail fast rather than queue: a follower waiting on a reconnect would hit WeChat's 5-second limit. */
+const COMMON = { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1000, connectTimeout: 2000 } as const;
+const retryStrategy = (times: number) => Math.min(100 * times, 2000);
+
+function connect(config: RedisConfig): Client {
+  if (config.clusterNodes?.length) {
+    return new Cluster(config.clusterNodes.map((n) => ({ ...n })), { enableOfflineQueue: false, clusterRetryStrategy: retryStrategy, redisOptions: { ...COMMON } });
+  }
+  if (config.sentinels?.length) {
+    return new Redis({ ...COMMON, retryStrategy, sentinels: config.sentinels.map((n) => ({ ...n })), name: config.sentinelName ?? 'mymaster' });
+  }
+  return new Redis(config.url ?? 'redis://127.0.0.1:6379', { ...COMMON, retryStrategy });
+}
+
+export type RedisStore = Store & {
+  /** Resolves once connected, or rejects after `timeoutMs`. */
+  waitReady(timeoutMs: number): Promise<void>;
+};
+
+/** The Redis adapter: key prefix, JSON-free strings, TTL, and two Lua scripts for the atomic steps. */
+export function createRedisStore(config: RedisConfig, logger?: Logger): RedisStore {
+  const client = connect(config) as Scripted;
+  client.defineCommand('claimAndRead', { lua: CLAIM_AND_READ });
+  client.defineCommand('compareAndSet', { lua: COMPARE_AND_SET });
+  let lastError = '';
+  client.on('error', (err: Error) => {
+    if (err.message !== lastError) logger?.warn({ err: err.message }, 'redis connection error');
+    lastError = err.message;
+  });
+  client.on('ready', () => {
+    if (lastError) logger?.info('redis connection ready again');
+    lastError = '';
+  });
+
+  const k = (key: string) => config.keyPrefix + key;
+  const call = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
+    try {
+      return await f();
+    } catch (err) {
+      throw new StoreUnavailableError(`redis ${what} failed: ${(err as Error).message}`, { cause: err });
+    }
+  };
+  const writeArgs = (w: Write): string[] => (w === null ? ['D', '', '0'] : ['S', w.value, String(w.ttlMs ?? 0)]);
+
+  return {
+    get: (key) => call('GET', () => client.get(k(key))),
+    getMany: (keys) => (keys.length === 0 ? Promise.resolve([]) : call('MGET', () => client.mget(...keys.map(k)))),
+    set: (key, value, ttlMs) => call('SET', async () => void (ttlMs ? await client.set(k(key), value, 'PX', ttlMs) : await client.set(k(key), value))),
+    setIfAbsent: (key, value, ttlMs) =>
+      call('SET NX', async () => (ttlMs ? await client.set(k(key), value, 'PX', ttlMs, 'NX') : await client.set(k(key), value, 'NX')) === 'OK'),
+    delete: (key) => call('DEL', async () => void (await client.del(k(key)))),
+    claimAndRead: (claimKey, claimValue, claimTtlMs, readKeys) =>
+      call('claimAndRead', async (): Promise<ClaimResult> => {
+        const keys = [claimKey, ...readKeys].map(k);
+        const [claimed, ...rest] = await client.claimAndRead(keys.length, ...keys, claimValue, claimTtlMs);
+        if (claimed === 1) return { claimed: true, values: readKeys.map((_, i) => rest[i] ?? null) };
+        return { claimed: false, existing: rest[0] ?? '' };
+      }),
+    compareAndSet: (key, expected, next, also: readonly KeyedWrite[] = []) =>
+      call('compareAndSet', async () => {
+        const keys = [key, ...also.map((w) => w.key)].map(k);
+        const args = [expected === null ? '0' : '1', expected ?? '', ...writeArgs(next), ...also.flatMap((w) => writeArgs(w.write))];
+        return (await client.compareAndSet(keys.length, ...keys, ...args)) === 1;
+      }),
+    ping: () => call('PING', async () => void (await client.ping())),
+    async close() {
+      await client.quit().catch(() => client.disconnect());
+    },
+    waitReady(timeoutMs) {
+      if (client.status === 'ready') return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          client.off('ready', onReady);
+          reject(new StoreUnavailableError(`redis not ready after ${timeoutMs} ms`));
+        }, timeoutMs);
+        const onReady = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        client.once('ready', onReady);
+      });
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { createMemoryStore, type Store } from '../../src/store';
+import { describeRedis, freshRedisStore } from '../helpers/redis';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One suite, run against both adapters: they must mean the same thing. */
+function storeContract(name: string, make: () => Promise<Store>) {
+  describe(name, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await make();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('reads back what it wrote and forgets what it deleted', async () => {
+      expect(await store.get('a')).toBeNull();
+      await store.set('a', '1');
+      expect(await store.get('a')).toBe('1');
+      expect(await store.getMany(['a', 'missing'])).toEqual(['1', null]);
+      await store.delete('a');
+      expect(await store.get('a')).toBeNull();
+    });
+
+    it('lets a value expire after its TTL', async () => {
+      await store.set('t', 'v', 150);
+      expect(await store.get('t')).toBe('v');
+      await sleep(250);
+      expect(await store.get('t')).toBeNull();
+    });
+
+    it('writes set-if-absent only once', async () => {
+      expect(await store.setIfAbsent('once', 'first', 5000)).toBe(true);
+      expect(await store.setIfAbsent('once', 'second', 5000)).toBe(false);
+      expect(await store.get('once')).toBe('first');
+    });
+
+    it('lets exactly one of many concurrent claims win', async () => {
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.setIfAbsent('race', String(i), 5000)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('claims a key and reads the others in one step, or returns the existing claim', async () => {
+      await store.set('state', '{"step":"x"}');
+      const first = await store.claimAndRead('dedup', 'pending', 5000, ['state', 'nothing']);
+      expect(first).toEqual({ claimed: true, values: ['{"step":"x"}', null] });
+      const second = await store.claimAndRead('dedup', 'pending-2', 5000, ['state']);
+      expect(second).toEqual({ claimed: false, existing: 'pending' });
+    });
+
+    it('applies a compare-and-set only when the value is still the expected one', async () => {
+      expect(await store.compareAndSet('s', null, { value: 'v1' })).toBe(true);
+      expect(await store.compareAndSet('s', null, { value: 'v2' })).toBe(false);
+      expect(await store.compareAndSet('s', 'v1', { value: 'v2', ttlMs: 5000 }, [{ key: 'side', write: { value: 'x' } }])).toBe(true);
+      expect(await store.getMany(['s', 'side'])).toEqual(['v2', 'x']);
+      expect(await store.compareAndSet('s', 'v1', null, [{ key: 'side', write: null }])).toBe(false);
+      expect(await store.get('side')).toBe('x');
+      expect(await store.compareAndSet('s', 'v2', null, [{ key: 'side', write: null }])).toBe(true);
+      expect(await store.getMany(['s', 'side'])).toEqual([null, null]);
+    });
+
+    it('loses no update when many writers increment the same key with compare-and-set', async () => {
+      const increment = async () => {
+        for (;;) {
+          const cur = await store.get('counter');
+          const next = String(Number(cur ?? '0') + 1);
+          if (await store.compareAndSet('counter', cur, { value: next })) return;
+        }
+      };
+      await Promise.all(Array.from({ length: 25 }, increment));
+      expect(await store.get('counter')).toBe('25');
+    });
+
+    it('answers a ping', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+}
+
+storeContract('the memory store', async () => createMemoryStore());
+describeRedis('against a real redis-server', () => {
+  storeContract('the Redis store', freshRedisStore);
+
+  it('keeps its keys under its prefix', async () => {
+    const store = await freshRedisStore();
+    await store.set('k', 'v', 5000);
+    const Redis = (await import('ioredis')).default;
+    const raw = new Redis(process.env.REDIS_URL!);
+    expect(await raw.get(`${store.prefix}k`)).toBe('v');
+    await raw.quit();
+    await store.close();
+  });
+});
+
+describe('the memory store with a clock', () => {
+  it('expires entries by its clock and sweeps them from memory', async () => {
+    let t = 1000;
+    const store = createMemoryStore({ now: () => t });
+    await store.set('a', '1', 100);
+    await store.set('b', '2');
+    t += 101;
+    expect(await store.get('a')).toBeNull();
+    expect(store.size()).toBe(1);
+    await store.close();
+  });
+});
