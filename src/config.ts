@@ -53,11 +53,14 @@ export class ConfigError extends Error {
 }
 
 const DEV_DEFAULTS = {
-  WECHAT_TOKEN: 'dev-token',
+  WECHAT_TOKEN: 'devtoken',
   WECHAT_APP_ID: 'wxdev0000000000000',
   WECHAT_APP_SECRET: 'dev-secret',
   ID_HASH_SECRET: 'dev-id-hash-secret-not-for-production',
 } as const;
+
+/** Where `npm run chat` plays WeChat's API in development. */
+export const DEV_API_BASE = 'http://127.0.0.1:3001';
 
 const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00+08:00`)), 'is not a real date');
@@ -79,12 +82,12 @@ const schema = z.object({
   PORT: intIn(1, 65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_BASE_URL: z.url().optional(),
-  WECHAT_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$|^[A-Za-z0-9-]{3,32}$/, 'must be 3–32 letters or digits').optional(),
+  WECHAT_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'must be 3–32 letters or digits').optional(),
   WECHAT_APP_ID: z.string().min(1).optional(),
   WECHAT_APP_SECRET: z.string().min(1).optional(),
   WECHAT_ENCODING_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be 43 letters or digits').optional(),
   WECHAT_ENCODING_AES_KEY_PREVIOUS: z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be 43 letters or digits').optional(),
-  WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
+  WECHAT_API_BASE: z.url().optional(),
   WECHAT_TOKEN_MODE: z.enum(['stable', 'legacy']).default('stable'),
   WECHAT_API_TIMEOUT_MS: intIn(100, 60_000).default(5000),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
@@ -135,6 +138,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Conf
   if (windowEnd < windowStart) throw new ConfigError('CERT_WINDOW_END must not be before CERT_WINDOW_START');
   if (windowEnd.slice(0, 4) !== windowStart.slice(0, 4)) throw new ConfigError('CERT_WINDOW_START and CERT_WINDOW_END must be in the same year (the cycle)');
 
+  // With development defaults there is no real account to talk to: the API goes to the stand-in
+  // that `npm run chat` runs, so customer-service messages show up in the simulator.
+  const apiBase = e.WECHAT_API_BASE ?? (!production && !e.WECHAT_APP_SECRET ? DEV_API_BASE : 'https://api.weixin.qq.com');
+
   const redis: RedisConfig | null =
     e.REDIS_URL || e.REDIS_SENTINELS || e.REDIS_CLUSTER_NODES
       ? {
@@ -155,7 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Conf
       appId: required('WECHAT_APP_ID'),
       appSecret: required('WECHAT_APP_SECRET'),
       aesKeys: [e.WECHAT_ENCODING_AES_KEY, e.WECHAT_ENCODING_AES_KEY_PREVIOUS].filter((k): k is string => !!k),
-      apiBase: e.WECHAT_API_BASE.replace(/\/+$/, ''),
+      apiBase: apiBase.replace(/\/+$/, ''),
       tokenMode: e.WECHAT_TOKEN_MODE,
       apiTimeoutMs: e.WECHAT_API_TIMEOUT_MS,
     },

@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import type { Config } from '../config';
+import { TemplateError, flattenVars, render, type Vars } from './render';
+
+export { render, flattenVars, TemplateError, type Vars } from './render';
+
+const text = z.string().min(1);
+const MESSAGE_KEYS = [
+  'busy', 'welcome', 'unsupported', 'voiceUnclear', 'fallback', 'suggest', 'topics', 'answerFooter', 'choiceOutOfRange',
+  'notYetOpen', 'afterWindow', 'notice', 'noticeOnly', 'noticeNotAcknowledged', 'categoryPrompt', 'categoryInvalid',
+  'idPrompt', 'idInvalidLength', 'idInvalidChars', 'idInvalidDate', 'idInvalidChecksum', 'alreadyCertified',
+  'namePrompt', 'nameInvalid', 'phonePrompt', 'phoneInvalid', 'confirmPrompt', 'linkIssued', 'linkPending',
+  'inDialogue', 'helpInDialogue', 'reask', 'backAtStart', 'exited', 'nothingToExit', 'expired', 'resultPass', 'resultFail',
+] as const;
+export type MessageKey = (typeof MESSAGE_KEYS)[number];
+
+const messagesSchema = z.object({
+  ...Object.fromEntries(MESSAGE_KEYS.map((k) => [k, text])),
+  home: z.array(text).length(3),
+  categories: z.array(z.object({ name: text, hint: text })).length(5),
+}) as unknown as z.ZodType<Record<MessageKey, string> & { home: string[]; categories: { name: string; hint: string }[] }>;
+
+const words = z.array(z.union([z.string(), z.number()]).transform(String)).min(1);
+const commandsSchema = z.object({ start: words, help: words, exit: words, back: words, acknowledge: words, confirm: words, redo: words, another: words });
+export type CommandName = keyof z.infer<typeof commandsSchema>;
+
+/** Values filled in at reply time; a template may use only these besides the facts and the window. */
+const MOMENT_VARS = ['list', 'range', 'count', 'maskedId', 'maskedName', 'maskedPhone', 'category', 'date', 'link', 'minutes'];
+
+export interface Content {
+  /** Facts and window values every template can use. */
+  readonly vars: Vars;
+  readonly categories: readonly { readonly name: string; readonly hint: string }[];
+  readonly home: readonly string[];
+  /** Normalised command words (see `commandWord`). */
+  readonly commands: Readonly<Record<CommandName, ReadonlySet<string>>>;
+  /** Renders a message with the facts, the window and `moment`. */
+  text(key: MessageKey, moment?: Vars): string;
+}
+
+/** Chinese date of a YYYY-MM-DD string, e.g. 3月11日. */
+export const monthDay = (d: string) => `${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
+
+/** What the window offers templates: year, start, end, and the month from which payment stops. */
+export function windowVars(cert: Config['cert']): Vars {
+  const endMonth = Number(cert.windowEnd.slice(5, 7));
+  const endYear = Number(cert.windowEnd.slice(0, 4));
+  const suspendFrom = endMonth === 12 ? `${endYear + 1}年1月` : `${endYear}年${endMonth + 1}月`;
+  return { 'window.year': String(cert.cycle), 'window.start': monthDay(cert.windowStart), 'window.end': monthDay(cert.windowEnd), 'window.suspendFrom': suspendFrom };
+}
+
+/** Commands are compared without spaces, punctuation or case, and with full-width forms folded. */
+export function commandWord(s: string): string {
+  return s
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]+/gu, (m) => (m.trim() === '?' ? '?' : ''));
+}
+
+function readYaml(file: string): unknown {
+  try {
+    return parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new TemplateError(`${file}: ${(err as Error).message}`);
+  }
+}
+
+/** Loads and checks every template once at start-up: a missing message or placeholder stops start-up. */
+export function loadContent(dir: string, cert: Config['cert']): Content {
+  const facts = flattenVars(readYaml(path.join(dir, 'facts.yaml')));
+  const vars: Vars = Object.freeze({ ...facts, ...windowVars(cert) });
+  const m = messagesSchema.safeParse(readYaml(path.join(dir, 'messages.yaml')));
+  if (!m.success) throw new TemplateError(`templates/messages.yaml: ${m.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const c = commandsSchema.safeParse(readYaml(path.join(dir, 'commands.yaml')));
+  if (!c.success) throw new TemplateError(`templates/commands.yaml: ${c.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const messages = m.data;
+
+  const probe = Object.fromEntries(MOMENT_VARS.map((v) => [v, 'x']));
+  for (const key of MESSAGE_KEYS) render(messages[key], { ...vars, ...probe }, `templates/messages.yaml ${key}`);
+
+  const commands = Object.fromEntries(
+    Object.entries(c.data).map(([name, list]) => [name, new Set(list.map(commandWord))]),
+  ) as unknown as Record<CommandName, ReadonlySet<string>>;
+
+  return Object.freeze({
+    vars,
+    categories: messages.categories,
+    home: messages.home,
+    commands,
+    text: (key: MessageKey, moment: Vars = {}) => render(messages[key], { ...vars, ...moment }, key),
+  });
+}
+
+
+/** 2024-03-11 → 2024年3月11日, as a follower reads a date. */
+export const cnDate = (d: string) => `${d.slice(0, 4)}年${monthDay(d)}`;
