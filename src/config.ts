@@ -63,7 +63,11 @@ const DEV_DEFAULTS = {
 export const DEV_API_BASE = 'http://127.0.0.1:3001';
 
 const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00+08:00`)), 'is not a real date');
+const isRealDate = (s: string) => {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+};
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').refine(isRealDate, 'is not a real date');
 const hostList = z.string().transform((s, ctx) => {
   const out: HostPort[] = [];
   for (const part of s.split(',').map((p) => p.trim()).filter(Boolean)) {

@@ -5,7 +5,7 @@ import pino, { type Logger } from 'pino';
  * purpose; as a second line of defence, every log line is scrubbed of anything shaped like an ID
  * number or a mobile number, and fields with such names are censored.
  */
-const ID_LIKE = /(?<![0-9A-Za-z])\d{6}\s*(?:\d\s*){8}[\dXx](?![0-9A-Za-z])/g;
+const ID_LIKE = /(?<![0-9A-Za-z])\d(?:\s*\d){16}\s*[\dXx](?![0-9A-Za-z])/g;
 const MOBILE_LIKE = /(?<!\d)1[3-9]\d(?:[\s-]?\d){8}(?!\d)/g;
 
 export function scrub(text: string): string {

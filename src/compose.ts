@@ -1,0 +1,99 @@
+import path from 'node:path';
+import type Koa from 'koa';
+import type { Config } from './config';
+import { loadContent, type Content } from './content';
+import type { FaqPort } from './dialogue/types';
+import { formatAnswer, listTopics, loadKnowledgeBase, match, type KnowledgeBase } from './faq';
+import { createStubProvider, type FaceCheckProvider } from './face-check';
+import { createApp } from './http/app';
+import { createLogger, type Logger } from './log';
+import { createMetrics, type Metrics } from './metrics';
+import type { Notifier } from './notify';
+import { TEMPLATES_DIR } from './paths';
+import { createMemoryStore, createRedisStore, type Store } from './store';
+import { createCustomerServiceNotifier, createWechatApiClient } from './wechat-api';
+import { WechatCrypto } from './wechat';
+
+export interface Runtime {
+  readonly app: Koa;
+  readonly config: Config;
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly content: Content;
+  /** Turns /readyz red (draining) before the server stops accepting. */
+  beginShutdown(): void;
+  close(): Promise<void>;
+}
+
+export interface Overrides {
+  readonly store?: Store;
+  readonly logger?: Logger;
+  readonly notifier?: Notifier;
+  readonly faceCheck?: FaceCheckProvider;
+  readonly now?: () => number;
+  readonly templatesDir?: string;
+  readonly defaultMetrics?: boolean;
+}
+
+/** The knowledge base as the dialogue uses it: answers come out formatted (问：… 答：…). */
+export function faqPort(kb: KnowledgeBase): FaqPort {
+  const byId = new Map(kb.entries.map((e) => [e.id, e]));
+  const topics = listTopics(kb);
+  return {
+    match(text) {
+      const m = match(kb, text);
+      if (m.kind === 'answer') return { kind: 'answer', id: m.entry.id, text: formatAnswer(m.entry) };
+      if (m.kind === 'suggest') return { kind: 'suggest', options: m.entries.map(({ id, question }) => ({ id, question })) };
+      return m;
+    },
+    answer: (id) => {
+      const e = byId.get(id);
+      return e ? formatAnswer(e) : null;
+    },
+    topics: () => topics,
+  };
+}
+
+/** The composition root, without listening: config → store → content → API client → app. */
+export async function compose(config: Config, o: Overrides = {}): Promise<Runtime> {
+  const logger = o.logger ?? createLogger(config.logLevel);
+  const now = o.now ?? Date.now;
+  const templatesDir = o.templatesDir ?? TEMPLATES_DIR;
+  const content = loadContent(templatesDir, config.cert);
+  const kb = loadKnowledgeBase(path.join(templatesDir, 'faq'), content.vars);
+  let store = o.store;
+  if (!store) {
+    if (config.redis) {
+      const redis = createRedisStore(config.redis, logger);
+      await redis.waitReady(3000).catch((err: Error) => logger.error({ err: err.message }, 'redis is not reachable yet; pushes get 系统繁忙 until it is'));
+      store = redis;
+    } else {
+      logger.warn('REDIS_URL is not set: using the embedded in-memory store. State is lost on restart and not shared between instances.');
+      store = createMemoryStore();
+    }
+  }
+  const metrics = createMetrics({ defaults: o.defaultMetrics ?? false });
+  const api = createWechatApiClient({ settings: config.wechat, store, logger, now });
+  const notifier = o.notifier ?? createCustomerServiceNotifier(api, logger);
+  const faceCheck = o.faceCheck ?? createStubProvider({ store, config, now });
+  const crypto = config.wechat.aesKeys.length ? new WechatCrypto(config.wechat.appId, config.wechat.aesKeys) : null;
+  let shuttingDown = false;
+
+  const app = createApp({
+    config, store, content, logger, metrics, now, crypto, notifier, faceCheck,
+    faq: faqPort(kb),
+    pagesDir: path.join(templatesDir, 'face-check'),
+    shuttingDown: () => shuttingDown,
+  });
+  return {
+    app, config, store, logger, metrics, content,
+    beginShutdown() {
+      shuttingDown = true;
+    },
+    async close() {
+      shuttingDown = true;
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,162 @@
+import type { Config } from './config';
+import { chinaDate } from './config';
+import type { Content } from './content';
+import { prefetch, respond } from './dialogue/respond';
+import { personKey } from './dialogue/person';
+import type { Ctx, FaqPort, FollowerState, Input, Outcome } from './dialogue/types';
+import type { FaceCheckProvider } from './face-check';
+import type { Logger } from './log';
+import type { KeyedWrite, Store } from './store';
+import type { InboundMessage, Reply } from './wechat/types';
+
+export interface HandleDeps {
+  readonly config: Config;
+  readonly store: Store;
+  readonly content: Content;
+  readonly faq: FaqPort;
+  readonly faceCheck: FaceCheckProvider;
+  readonly logger: Logger;
+  readonly now: () => number;
+}
+
+/** Keys of one follower share a hash tag, so that one Lua script may touch them all in Redis Cluster. */
+export const followerKeys = (openid: string) => ({
+  state: `f:{${openid}}:state`,
+  /** Present while a dialogue is open, and for a day after, so a timed-out follower is told why. */
+  open: `f:{${openid}}:open`,
+  delivery: (id: string) => `f:{${openid}}:d:${id}`,
+});
+
+/** WeChat delivers a push up to three times; this identifies one delivery's retries. */
+export function deliveryId(m: InboundMessage): string {
+  if (m.msgType === 'event') return `e:${m.createTime}:${m.event === 'other' ? m.rawEvent : m.event}:${'eventKey' in m ? (m.eventKey ?? '') : ''}`;
+  return `m:${m.msgId ?? ''}:${m.createTime}`;
+}
+
+export function toInput(m: InboundMessage): Input {
+  switch (m.msgType) {
+    case 'text':
+      return { kind: 'text', text: m.content };
+    case 'voice':
+      return m.recognition?.trim() ? { kind: 'text', text: m.recognition } : { kind: 'voiceUnclear' };
+    case 'image':
+    case 'video':
+    case 'shortvideo':
+    case 'location':
+    case 'link':
+    case 'other':
+      return { kind: 'unsupported' };
+    case 'event':
+      switch (m.event) {
+        case 'subscribe':
+          return { kind: 'subscribe' };
+        case 'unsubscribe':
+          return { kind: 'unsubscribe' };
+        case 'CLICK':
+          return { kind: 'click', key: m.eventKey };
+        case 'SCAN':
+        case 'VIEW':
+        case 'LOCATION':
+        case 'other':
+          return { kind: 'silent' };
+      }
+  }
+}
+
+const PENDING = '"pending"';
+/** How long a delivery stays claimed while it is handled; far beyond WeChat's 5 s. */
+const CLAIM_MS = 15_000;
+const OPEN_MARK_MS = 24 * 3600_000;
+const MAX_RACES = 8;
+
+/** Thrown when a follower's state kept changing under us; answered with 系统繁忙. */
+export class ContentionError extends Error {}
+
+/**
+ * From a typed push to the reply: deduplicate the delivery and load the follower's state in one
+ * round trip, run the pure core, run its effects, then save state and cache the reply in one
+ * atomic write. A concurrent message of the same follower makes the write fail; then the core runs
+ * again on the newer state, so no update is lost and no step is taken twice.
+ */
+export async function handle(message: InboundMessage, deps: HandleDeps): Promise<Reply> {
+  const { store, config } = deps;
+  const keys = followerKeys(message.fromUserName);
+  const deliveryKey = keys.delivery(deliveryId(message));
+  const claim = await store.claimAndRead(deliveryKey, PENDING, CLAIM_MS, [keys.state, keys.open]);
+  if (!claim.claimed) return awaitFirstReply(store, deliveryKey, claim.existing);
+
+  const input = toInput(message);
+  let [stateRaw, openRaw] = claim.values;
+  for (let race = 0; race < MAX_RACES; race++) {
+    const state = parseState(stateRaw ?? null, deps.logger);
+    const fetched = new Map<string, string | null>();
+    const ctx = ctxFor(message.fromUserName, deps, fetched, stateRaw == null && openRaw != null);
+    const wanted = prefetch(state, input, ctx);
+    if (wanted.length) {
+      const values = await store.getMany(wanted);
+      wanted.forEach((k, i) => fetched.set(k, values[i] ?? null));
+    }
+    const out = respond(state, input, ctx);
+    const reply = await realise(out, deps);
+    const writes: KeyedWrite[] = [
+      { key: keys.open, write: out.state?.dialogue ? { value: '1', ttlMs: OPEN_MARK_MS } : null },
+      { key: deliveryKey, write: { value: JSON.stringify(reply), ttlMs: config.replyCacheMs } },
+    ];
+    const next = out.state ? { value: JSON.stringify(out.state), ttlMs: config.cert.dialogueIdleMs } : null;
+    if (await store.compareAndSet(keys.state, stateRaw ?? null, next, writes)) return reply;
+    [stateRaw, openRaw] = await store.getMany([keys.state, keys.open]);
+  }
+  await store.delete(deliveryKey).catch(() => undefined);
+  throw new ContentionError(`state of a follower changed ${MAX_RACES} times while answering`);
+}
+
+function ctxFor(openid: string, deps: HandleDeps, fetched: Map<string, string | null>, expired: boolean): Ctx {
+  return {
+    openid,
+    content: deps.content,
+    faq: deps.faq,
+    cert: deps.config.cert,
+    today: chinaDate(new Date(deps.now())),
+    personKey: (id) => personKey(deps.config.idHashSecret, id),
+    fetched,
+    expired,
+  };
+}
+
+/** Runs the effects the core asked for and renders the reply that needed their results. */
+async function realise(out: Outcome, deps: HandleDeps): Promise<Reply> {
+  let link = '';
+  for (const effect of out.effects) {
+    switch (effect.type) {
+      case 'startFaceCheck':
+        link = (await deps.faceCheck.start(effect.attempt)).url;
+        break;
+    }
+  }
+  if ('silent' in out.reply) return { kind: 'none' };
+  if ('withLink' in out.reply) return { kind: 'text', content: out.reply.withLink(link) };
+  return { kind: 'text', content: out.reply.text };
+}
+
+function parseState(raw: string | null, logger: Logger): FollowerState | null {
+  if (raw === null) return null;
+  try {
+    const s = JSON.parse(raw) as FollowerState;
+    if (s && s.v === 1) return s;
+  } catch {
+    // fall through: an unreadable state is dropped rather than crashing every message of this follower
+  }
+  logger.warn('dropped an unreadable follower state');
+  return null;
+}
+
+/** A retry of a delivery still being handled waits for the first answer rather than answering twice. */
+async function awaitFirstReply(store: Store, key: string, existing: string): Promise<Reply> {
+  let value: string | null = existing;
+  for (let waited = 0; value === PENDING && waited < 4000; waited += 50) {
+    await new Promise((r) => setTimeout(r, 50));
+    value = await store.get(key);
+  }
+  if (value === null || value === PENDING) return { kind: 'none' };
+  return JSON.parse(value) as Reply;
+}

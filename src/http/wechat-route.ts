@@ -1,0 +1,61 @@
+import type Router from '@koa/router';
+import getRawBody from 'raw-body';
+import { ContentionError, handle, type HandleDeps } from '../handle';
+import { StoreUnavailableError } from '../store';
+import { ProtocolError, isProtocolError, openPush, sealReply, verifyUrl, type WechatCrypto } from '../wechat';
+import type { InboundMessage, Reply } from '../wechat/types';
+import type { Metrics } from '../metrics';
+
+export interface WechatRouteDeps extends HandleDeps {
+  readonly crypto: WechatCrypto | null;
+  readonly metrics: Metrics;
+}
+
+/** Pushes are small; 1 MiB is far above any real one and stops a slow-body attack early. */
+const BODY_LIMIT = 1024 * 1024;
+
+/**
+ * GET verifies the URL; POST opens a push, hands it to the core, and seals the reply. A problem of
+ * ours (the store down, a bug) never reaches WeChat as a 5xx: the follower reads 系统繁忙 instead.
+ */
+export function mountWechat(router: Router, deps: WechatRouteDeps): void {
+  const token = deps.config.wechat.token;
+
+  router.get('/wechat', (ctx) => {
+    ctx.type = 'text/plain';
+    ctx.body = verifyUrl(ctx.query, token);
+  });
+
+  router.post('/wechat', async (ctx) => {
+    const started = process.hrtime.bigint();
+    let body: string;
+    try {
+      body = await getRawBody(ctx.req, { limit: BODY_LIMIT, encoding: 'utf8', length: ctx.get('content-length') || undefined });
+    } catch (err) {
+      throw (err as { type?: string }).type === 'entity.too.large' ? new ProtocolError('body_too_large') : new ProtocolError('malformed_xml', 'unreadable body');
+    }
+    const nowSeconds = Math.floor(deps.now() / 1000);
+    const { message, envelope } = await openPush({ query: ctx.query, body, token, crypto: deps.crypto, nowSeconds });
+    deps.metrics.pushes.inc({ type: message.msgType === 'event' ? `event:${message.event}` : message.msgType });
+
+    const reply = await answer(message, deps, ctx.state.log);
+    ctx.type = 'application/xml';
+    ctx.body = sealReply(reply, message, envelope, { token, crypto: deps.crypto, nowSeconds });
+    deps.metrics.replies.inc({ kind: reply.kind });
+    deps.metrics.latency.observe(Number(process.hrtime.bigint() - started) / 1e9);
+  });
+}
+
+async function answer(message: InboundMessage, deps: WechatRouteDeps, log: WechatRouteDeps['logger']): Promise<Reply> {
+  try {
+    return await handle(message, deps);
+  } catch (err) {
+    const reason = err instanceof StoreUnavailableError ? 'store_unavailable' : err instanceof ContentionError ? 'contention' : 'internal';
+    deps.metrics.errors.inc({ reason });
+    if (reason === 'internal') log.error({ err: { message: (err as Error).message, stack: (err as Error).stack } }, 'push handling failed');
+    else log.warn({ reason, err: (err as Error).message }, 'push answered with busy');
+    return { kind: 'text', content: deps.content.text('busy') };
+  }
+}
+
+export { isProtocolError };

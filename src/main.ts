@@ -1,0 +1,50 @@
+import { compose } from './compose';
+import { ConfigError, loadConfig } from './config';
+
+/** Starts the service: config → compose → listen; SIGTERM drains in-flight pushes, then closes Redis. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const runtime = await compose(config, { defaultMetrics: true });
+  const { logger } = runtime;
+  const server = runtime.app.listen(config.port, () => {
+    logger.info({ port: config.port, store: config.redis ? 'redis' : 'memory', publicBaseUrl: config.publicBaseUrl, cycle: config.cert.cycle }, 'listening');
+  });
+  server.keepAliveTimeout = 10_000;
+  server.requestTimeout = 15_000;
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing requests in flight');
+    runtime.beginShutdown();
+    const force = setTimeout(() => {
+      logger.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    force.unref();
+    server.close(async () => {
+      await runtime.close().catch(() => undefined);
+      logger.info('stopped');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('unhandledRejection', (err) => logger.error({ err: { message: (err as Error)?.message } }, 'unhandled rejection'));
+}
+
+void main().catch((err: Error) => {
+  process.stderr.write(`start-up failed: ${err.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,129 @@
+import request from 'supertest';
+import { WechatCrypto } from '../../src/wechat';
+import { Clock, testApp, type TestApp } from '../helpers/app';
+import {
+  TEST_ACCOUNT, TEST_APP_ID, TEST_PREVIOUS_AES_KEY, TEST_TOKEN, buildVerifyQuery, openReply, signedImage, signedText, signedXml, textXml, verifyQuery,
+} from '../helpers/push';
+
+let t: TestApp;
+beforeEach(async () => {
+  // The protocol's replay window is measured against the clock the app is given.
+  t = await testApp({ clock: new Clock(Date.now()) });
+});
+afterEach(() => t.close());
+
+const post = (push: { query: Record<string, string>; body: string }) =>
+  request(t.rt.app.callback()).post('/wechat').query(push.query).type('text/xml').send(push.body);
+const nowS = () => Math.floor(t.clock.ms / 1000);
+
+describe('URL verification', () => {
+  it('answers a correctly signed GET with the echostr, unchanged, as plain text', async () => {
+    const res = await request(t.rt.app.callback()).get('/wechat').query(verifyQuery('1234567890abc'));
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('1234567890abc');
+  });
+
+  it('refuses a GET signed with another token', async () => {
+    const res = await request(t.rt.app.callback()).get('/wechat').query(buildVerifyQuery('wrongtoken', 'e'));
+    expect(res.status).toBe(401);
+    expect(res.text).not.toContain('e\n');
+  });
+});
+
+describe('a text push', () => {
+  it('gets a reply WeChat accepts: addressed back, CreateTime in seconds, text in CDATA', async () => {
+    const res = await post(signedText('opn_plain', '你好', { timestampSeconds: nowS() }));
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/xml/);
+    expect(res.text).toContain('<ToUserName><![CDATA[opn_plain]]></ToUserName>');
+    expect(res.text).toContain(`<FromUserName><![CDATA[${TEST_ACCOUNT}]]></FromUserName>`);
+    expect(res.text).toMatch(/<CreateTime>\d{10}<\/CreateTime>/);
+    expect(res.text).toMatch(/<Content><!\[CDATA\[[^\]]+/);
+  });
+
+  it.each(['compat', 'safe'] as const)('in %s mode gets an encrypted reply with a seconds timestamp', async (mode) => {
+    const res = await post(signedText('opn_aes', '帮助', { mode, timestampSeconds: nowS() }));
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/<TimeStamp>\d{10}<\/TimeStamp>/);
+    expect(res.text).not.toContain('帮助');
+    const fields = await openReply(res.text, { token: TEST_TOKEN, crypto: new WechatCrypto(TEST_APP_ID, [TEST_PREVIOUS_AES_KEY]).forAppId(TEST_APP_ID) }).catch(() => null);
+    expect(fields).toBeNull(); // sealed with the current key, not the previous one
+    const opened = await openReply(res.text, { token: TEST_TOKEN, crypto: new WechatCrypto(TEST_APP_ID, [(t.rt.config.wechat.aesKeys[0])!]) });
+    expect(opened.ToUserName).toBe('opn_aes');
+    expect(opened.Content).toContain('常见问题');
+  });
+
+  it('sealed with the previous EncodingAESKey is accepted and answered under that key', async () => {
+    const res = await post(signedText('opn_rot', '帮助', { mode: 'safe', keyIndex: 1, timestampSeconds: nowS() }));
+    expect(res.status).toBe(200);
+    const opened = await openReply(res.text, { token: TEST_TOKEN, crypto: new WechatCrypto(TEST_APP_ID, [TEST_PREVIOUS_AES_KEY]) });
+    expect(opened.Content).toContain('常见问题');
+  });
+});
+
+describe('bad input is refused and changes nothing', () => {
+  const stateOf = (openid: string) => t.store.get(`f:{${openid}}:state`);
+
+  it('a bad signature gets 401 and the message is not handled', async () => {
+    const res = await post(signedText('opn_badsig', '认证', { token: 'othertoken', timestampSeconds: nowS() }));
+    expect(res.status).toBe(401);
+    expect(await stateOf('opn_badsig')).toBeNull();
+  });
+
+  it('a missing signature gets 401', async () => {
+    const push = signedText('opn_nosig', '认证', { timestampSeconds: nowS() });
+    const { signature: _, ...query } = push.query;
+    expect((await post({ query, body: push.body })).status).toBe(401);
+  });
+
+  it.each([301, -301])('a timestamp %i seconds off is refused as a replay', async (skew) => {
+    const res = await post(signedText('opn_stale', '认证', { timestampSeconds: nowS() + skew }));
+    expect(res.status).toBe(401);
+    expect(await stateOf('opn_stale')).toBeNull();
+  });
+
+  it('a body over 1 MiB gets 413', async () => {
+    const push = signedText('opn_big', '认证', { timestampSeconds: nowS() });
+    const res = await post({ query: push.query, body: push.body + ' '.repeat(1024 * 1024 + 1) });
+    expect(res.status).toBe(413);
+  });
+
+  it('malformed XML gets 400', async () => {
+    const push = signedXml('opn_bad', '<xml><ToUserName>gh', { timestampSeconds: nowS() });
+    expect((await post(push)).status).toBe(400);
+  });
+
+  it('XML with a DOCTYPE or entity declarations is refused and never expanded', async () => {
+    const bomb = `<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><xml><ToUserName>${TEST_ACCOUNT}</ToUserName><FromUserName>opn_x</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>&b;</Content><MsgId>1</MsgId></xml>`;
+    const res = await post(signedXml('opn_x', bomb, { timestampSeconds: nowS() }));
+    expect(res.status).toBe(400);
+    expect(res.text).not.toContain('aaaa');
+  });
+
+  it('an encrypted push for another appid gets 401', async () => {
+    const res = await post(signedText('opn_other', '认证', { mode: 'safe', appId: 'wxsomeoneelse00000', timestampSeconds: nowS() }));
+    expect(res.status).toBe(401);
+    expect(await stateOf('opn_other')).toBeNull();
+  });
+
+  it('never shows a stack trace', async () => {
+    const res = await post({ query: { signature: 'x', timestamp: 'y', nonce: 'z' }, body: '<xml/>' });
+    expect(res.status).toBe(401);
+    expect(res.text).not.toMatch(/at .*\.ts|Error:/);
+  });
+});
+
+describe('message types', () => {
+  it('answers an image kindly with what the account understands', async () => {
+    const res = await post(signedImage('opn_img', { timestampSeconds: nowS() }));
+    const fields = await openReply(res.text, { token: TEST_TOKEN, crypto: null });
+    expect(fields.Content).toContain('文字和语音');
+  });
+
+  it('answers a message type WeChat adds later, not with an error', async () => {
+    const xml = textXml({ to: TEST_ACCOUNT, from: 'opn_new', content: 'x' }).replace('<MsgType><![CDATA[text]]></MsgType>', '<MsgType><![CDATA[miniprogrampage]]></MsgType>');
+    const res = await post(signedXml('opn_new', xml, { timestampSeconds: nowS() }));
+    expect(res.status).toBe(200);
+    expect((await openReply(res.text, { token: TEST_TOKEN, crypto: null })).Content).toContain('文字和语音');
+  });
+});
