@@ -2,30 +2,19 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { compose, type Runtime } from '../../src/compose';
-import { chinaDate, loadConfig } from '../../src/config';
+import { chinaDate } from '../../src/config';
 import { createChatSession, runLine, type ChatSession } from '../../src/dev/chat';
 import { createLogger } from '../../src/log';
 import { loadMenu } from '../../src/menu';
-import { WechatCrypto } from '../../src/wechat';
-import { startFakeWechat, TEST_APP_ID, TEST_APP_SECRET, type FakeWechatApi } from '../helpers/fake-wechat';
+import { testConfig } from '../helpers/config';
+import { startFakeWechatApi, type FakeWechatApi } from '../helpers/fake-wechat';
+import { TEST_TOKEN as TOKEN, testCrypto } from '../helpers/push';
 
-const TOKEN = 'chattesttoken';
-const AES_KEY = 'ChatSimulatorAESKey0123456789abcdefghijklmn';
 const year = chinaDate(new Date()).slice(0, 4);
 
 /** The real app on a loopback port, its WeChat API played by the fake, driven through the simulator. */
-async function startApp(fake: FakeWechatApi, extra: Record<string, string> = {}): Promise<{ runtime: Runtime; server: Server; url: string }> {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    WECHAT_TOKEN: TOKEN,
-    WECHAT_APP_ID: TEST_APP_ID,
-    WECHAT_APP_SECRET: TEST_APP_SECRET,
-    WECHAT_API_BASE: fake.url,
-    CERT_WINDOW_START: `${year}-01-01`,
-    CERT_WINDOW_END: `${year}-12-31`,
-    ...extra,
-  });
+async function startApp(fake: FakeWechatApi): Promise<{ runtime: Runtime; server: Server; url: string }> {
+  const config = testConfig({ WECHAT_API_BASE: fake.url, CERT_WINDOW_START: `${year}-01-01`, CERT_WINDOW_END: `${year}-12-31` });
   const runtime = await compose(config, { logger: createLogger('silent') });
   const server = runtime.app.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -40,7 +29,7 @@ describe('npm run chat against the app', () => {
   const text = (lines: string[]) => lines.join('\n');
 
   beforeAll(async () => {
-    fake = await startFakeWechat();
+    fake = await startFakeWechatApi();
     fake.onCustomMessage((m) => printed.push(...(session.customerService(m) ?? [])));
   });
   afterAll(() => fake.close());
@@ -67,8 +56,8 @@ describe('npm run chat against the app', () => {
   });
 
   it('talks to a server in safe mode', async () => {
-    app = await startApp(fake, { WECHAT_ENCODING_AES_KEY: AES_KEY });
-    session = createChatSession({ url: `${app.url}/wechat`, token: TOKEN, menu: loadMenu(), mode: 'safe', crypto: new WechatCrypto(TEST_APP_ID, [AES_KEY]) });
+    app = await startApp(fake);
+    session = createChatSession({ url: `${app.url}/wechat`, token: TOKEN, menu: loadMenu(), mode: 'safe', crypto: testCrypto() });
     const lines = await runLine(session, '/1.1');
     expect(text(lines.lines)).toContain('公众号 › 【办理须知】');
     expect(text(lines.lines)).not.toMatch(/^!/m);
