@@ -6,7 +6,7 @@ import type { FaqEntry, KnowledgeBase } from './types';
 
 export type { FaqEntry, KnowledgeBase, MatchResult } from './types';
 export { loadKnowledgeBase, buildKnowledgeBase, FaqError, type FaqSource } from './load';
-export { match, DEFAULT_THRESHOLDS, type MatchThresholds } from './match';
+export { match, type MatchThresholds } from './match';
 export { formatAnswer, MAX_REPLY_BYTES } from './format';
 export { normalize } from './normalize';
 

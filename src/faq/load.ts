@@ -79,10 +79,16 @@ export function buildKnowledgeBase(sources: readonly FaqSource[], vars: Vars): K
       }
       const kws = e.keywords.map((k) => (typeof k === 'string' ? { word: k, weight: 1 } : k));
       const examples = (e.examples ?? []).map((x) => normalize(r(x, 'example')));
-      const kwParts = kws.map((k) => ({ parts: r(k.word, 'keyword').split('*').map(normalize), weight: k.weight }));
+      const kwParts = kws.map((k) => {
+        const parts = r(k.word, 'keyword').split('*').map(normalize);
+        if (parts.some((p) => p.length === 0)) {
+          throw new FaqError(`${file}: entry "${e.id}": keyword "${k.word}" is only filler words or punctuation once normalised`);
+        }
+        return { parts, weight: k.weight };
+      });
       entries.push(entry);
       keywords.push(kwParts);
-      segments.push([normalize(entry.question), ...kwParts.flatMap((k) => k.parts), ...examples].filter((s) => s.length > 0));
+      segments.push([normalize(entry.question), ...kwParts.flatMap((k) => k.parts), ...examples]);
     });
   }
   if (entries.length === 0) throw new FaqError('the FAQ knowledge base has no entries');

@@ -6,7 +6,8 @@ import type { FaqEntry, KnowledgeBase, MatchResult } from './types';
 /**
  * How evidence becomes a decision. An entry's score is its BM25 score as a share of the question's
  * ceiling (how much of what was said the entry covers, 0–1) plus its keyword weight times
- * `keywordScale`. Calibrated on questions written from the notice, then checked on the dev set.
+ * `keywordScale`. Calibrated on questions written from the notice plus the dev set, keeping a
+ * margin so a close call becomes a choice for the follower rather than a confident wrong answer.
  */
 export interface MatchThresholds {
   readonly keywordScale: number;
@@ -16,6 +17,7 @@ export interface MatchThresholds {
   readonly none: number;
   /** At or above this, and clear of the runner-up by `margin`, the best entry is the answer. */
   readonly answer: number;
+  /** Lead over the runner-up an answer needs; closer than this, the follower picks. */
   readonly margin: number;
   /** A runner-up is offered only if it scores at least this share of the best. */
   readonly suggestShare: number;
@@ -37,10 +39,13 @@ export const DEFAULT_THRESHOLDS: MatchThresholds = {
   suggestShare: 0.6,
 };
 
-/** Scores of every entry for one question; exported for the evaluation script and tests. */
+/** A question is a sentence or two; a pasted essay is cut so one message cannot cost much time. */
+const MAX_QUESTION_CHARS = 300;
+
+/** Scores of every entry for one question. */
 export function scoreAll(kb: KnowledgeBase, text: string, t: MatchThresholds = DEFAULT_THRESHOLDS): Scores {
   const n = kb.entries.length;
-  const q = normalize(text);
+  const q = normalize(text.length > MAX_QUESTION_CHARS ? text.slice(0, MAX_QUESTION_CHARS) : text);
   const total = new Float64Array(n);
   const keyword = new Float64Array(n);
   if (q.length === 0) return { total, keyword };

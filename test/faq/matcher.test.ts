@@ -183,6 +183,11 @@ describe('loading the knowledge base', () => {
     expect(() => build(text)).toThrow(/entry "p" answer: no value for \{\{phone\.nope\}\}/);
   });
 
+  it('refuses a keyword that normalisation would erase', () => {
+    const text = 'entries:\n  - id: f\n    question: 问\n    answer: 答\n    keywords: [认证, 你好吧]\n';
+    expect(() => build(text)).toThrow(/entry "f": keyword "你好吧" is only filler/);
+  });
+
   it('refuses an answer too long for WeChat', () => {
     const text = `entries:\n  - id: long\n    question: 问\n    answer: ${'认证'.repeat(400)}\n    keywords: [认证]\n`;
     expect(() => build(text)).toThrow(/entry "long".*bytes/);
@@ -195,6 +200,12 @@ describe('loading the knowledge base', () => {
 });
 
 describe('speed', () => {
+  it('stays quick on a pasted essay', () => {
+    const start = process.hrtime.bigint();
+    expect(match(kb, '我想问一下认证的事情'.repeat(2000)).kind).not.toBe('answer');
+    expect(Number(process.hrtime.bigint() - start) / 1e6).toBeLessThan(20);
+  });
+
   it('matches a question in well under a millisecond', () => {
     const questions = ['我妈瘫在床上咋认证', '今年认证啥时候截止', '天气怎么样', '用别人的手机能认证吗'];
     for (let i = 0; i < 200; i++) match(kb, questions[i % 4]!);
