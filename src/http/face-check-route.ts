@@ -36,10 +36,11 @@ export function mountFaceCheck(router: Router, deps: FaceCheckRouteDeps): void {
     ctx.status = status;
     ctx.type = 'text/html; charset=utf-8';
     ctx.set({
-      'Content-Security-Policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+      'Content-Security-Policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
       'Cache-Control': 'no-store',
       'Referrer-Policy': 'no-referrer',
       'X-Content-Type-Options': 'nosniff',
+      'X-Frame-Options': 'DENY',
     });
     ctx.body = render(template, { ...deps.content.vars, ...safe }, 'face-check page');
   };
