@@ -1,7 +1,7 @@
 import type { Config } from './config';
 import { chinaDate } from './config';
 import type { Content } from './content';
-import { prefetch, respond } from './dialogue/respond';
+import { holdsEntries, prefetch, respond } from './dialogue/respond';
 import { personKey } from './dialogue/person';
 import type { Ctx, FaqPort, FollowerState, Input, Outcome } from './dialogue/types';
 import type { FaceCheckProvider } from './face-check';
@@ -99,7 +99,7 @@ export async function handle(message: InboundMessage, deps: HandleDeps): Promise
     const out = respond(state, input, ctx);
     const reply = await realise(out, deps);
     const writes: KeyedWrite[] = [
-      { key: keys.open, write: out.state?.dialogue ? { value: '1', ttlMs: OPEN_MARK_MS } : null },
+      { key: keys.open, write: holdsEntries(out.state) ? { value: '1', ttlMs: OPEN_MARK_MS } : null },
       { key: deliveryKey, write: { value: JSON.stringify(reply), ttlMs: config.replyCacheMs } },
     ];
     const next = out.state ? { value: JSON.stringify(out.state), ttlMs: config.cert.dialogueIdleMs } : null;

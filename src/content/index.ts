@@ -24,7 +24,7 @@ const messagesSchema = z.object({
 }) as unknown as z.ZodType<Record<MessageKey, string> & { home: string[]; categories: { name: string; hint: string }[] }>;
 
 const words = z.array(z.union([z.string(), z.number()]).transform(String)).min(1);
-const commandsSchema = z.object({ start: words, help: words, exit: words, back: words, acknowledge: words, confirm: words, redo: words, another: words });
+const commandsSchema = z.object({ start: words, help: words, greet: words, exit: words, back: words, acknowledge: words, confirm: words, redo: words, another: words });
 export type CommandName = keyof z.infer<typeof commandsSchema>;
 
 /** Values filled in at reply time; a template may use only these besides the facts and the window. */

@@ -8,6 +8,8 @@ import { createHmac } from 'node:crypto';
 export type Parsed<T, R extends string> = { ok: true; value: T } | { ok: false; reason: R; count?: number };
 
 const fold = (s: string) => s.normalize('NFKC');
+/** WeChat's speech recognition ends a sentence with 。 and people end one with 。 or ，: not part of the answer. */
+const trimEnd = (s: string) => s.replace(/[\s。．.，,、！!；;]+$/u, '');
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK = '10X98765432';
 
@@ -15,7 +17,7 @@ export type IdReason = 'length' | 'chars' | 'date' | 'checksum';
 
 /** GB 11643-1999: 17 digits and a check digit (0–9 or X), with a real birth date. */
 export function parseIdNumber(input: string, today = new Date()): Parsed<string, IdReason> {
-  const s = fold(input).replace(/[\s\-_]+/g, '').toUpperCase();
+  const s = trimEnd(fold(input)).replace(/[\s\-_]+/g, '').toUpperCase();
   if (!/^[0-9X]*$/.test(s) || /X./.test(s)) return { ok: false, reason: 'chars' };
   if (s.length !== 18) return { ok: false, reason: 'length', count: s.length };
   if (!/^\d{17}[\dX]$/.test(s)) return { ok: false, reason: 'chars' };
@@ -32,19 +34,24 @@ export function parseIdNumber(input: string, today = new Date()): Parsed<string,
 }
 
 const DOTS = /[·•・．.。\u00B7\u2027\u30FB\uFF65\u2022]/g;
+/**
+ * Words no name contains but questions do (需要本人吗, 要带什么, 认证要多久, 不会): a question typed
+ * at the name step must never become someone's name, even when the FAQ has no answer for it.
+ */
+const QUESTION = /[吗呢吧么]$|怎|什么|啥|如何|为何|哪|谁|多久|多少|能不能|可不可以|是不是|要不要|有没有|行不行|不会|不懂|不知道|不清楚|不明白/u;
 
 /** Chinese names, minority names with a middle dot included (阿卜杜拉·买买提). */
 export function parseName(input: string): Parsed<string, 'invalid'> {
-  const s = fold(input).replace(/\s+/g, '').replace(DOTS, '·');
+  const s = trimEnd(fold(input)).replace(/\s+/g, '').replace(DOTS, '·');
   const han = s.replace(/·/g, '');
-  if (han.length < 2 || s.length > 20 || !/^\p{Script=Han}+$/u.test(han)) return { ok: false, reason: 'invalid' };
+  if (han.length < 2 || s.length > 20 || !/^\p{Script=Han}+$/u.test(han) || QUESTION.test(han)) return { ok: false, reason: 'invalid' };
   if (s.startsWith('·') || s.endsWith('·') || s.includes('··')) return { ok: false, reason: 'invalid' };
   return { ok: true, value: s };
 }
 
 /** A mainland mobile number; a +86 or 86 prefix is dropped. */
 export function parseMobile(input: string): Parsed<string, 'invalid'> {
-  let s = fold(input).replace(/[\s\-()]+/g, '');
+  let s = trimEnd(fold(input)).replace(/[\s\-()]+/g, '');
   if (/^\+?86\d{11}$/.test(s)) s = s.replace(/^\+?86/, '');
   return /^1[3-9]\d{9}$/.test(s) ? { ok: true, value: s } : { ok: false, reason: 'invalid' };
 }

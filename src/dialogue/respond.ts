@@ -23,6 +23,9 @@ export function prefetch(state: FollowerState | null, input: Input, ctx: Ctx): s
   return STEPS[d.step].prefetch?.(input.text, d, ctx) ?? [];
 }
 
+/** A dialogue still holding entered data (not yet at a link or a found record): its time-out is worth telling. */
+export const holdsEntries = (state: FollowerState | null): boolean => !!state?.dialogue && !STEPS[state.dialogue.step].done;
+
 const SEP = '\n\n';
 const say = (state: FollowerState, text: string): Outcome => ({ state, reply: { text }, effects: [] });
 const is = (ctx: Ctx, text: string, command: CommandName) => ctx.content.commands[command].has(commandWord(text));
@@ -90,6 +93,7 @@ function act(s: FollowerState, action: Action, ctx: Ctx): Outcome {
 function idle(s: FollowerState, text: string, ctx: Ctx): Outcome {
   if (is(ctx, text, 'start')) return begin(s, ctx);
   if (is(ctx, text, 'help')) return topics(s, ctx);
+  if (is(ctx, text, 'greet')) return say({ ...s, choices: HOME }, ctx.content.text('welcome'));
   if (is(ctx, text, 'exit') || is(ctx, text, 'back')) return say({ ...s, choices: HOME }, ctx.content.text('nothingToExit'));
   const n = parseNumber(text);
   if (n !== null && s.choices?.length) {
@@ -103,7 +107,8 @@ function idle(s: FollowerState, text: string, ctx: Ctx): Outcome {
     case 'suggest':
       return say({ ...s, choices: m.options.map((t) => ({ type: 'faq', id: t.id })) }, ctx.content.text('suggest', { list: numbered(m.options.map((t) => t.question)) }));
     case 'none':
-      return fallback(s, ctx);
+      // Right after a time-out the text is most likely the answer to a step that is gone: start afresh.
+      return ctx.expired ? begin(s, ctx) : fallback(s, ctx);
   }
 }
 
@@ -117,8 +122,10 @@ function inDialogue(s: FollowerState, d: Dialogue, text: string, ctx: Ctx): Outc
     const prev: Dialogue = { ...d, step: def.back };
     return say({ ...s, dialogue: prev }, prompt(prev, ctx));
   }
-  if (is(ctx, text, 'start')) return again(ctx.content.text('inDialogue'));
+  // After a failed face check the follower is told to send 认证 again: that must start anew, not resume the spent link.
+  if (is(ctx, text, 'start')) return def.done ? begin(s, ctx) : again(ctx.content.text('inDialogue'));
   if (is(ctx, text, 'help')) return again(ctx.content.text('helpInDialogue'));
+  if (is(ctx, text, 'greet')) return again(ctx.content.text('inDialogue'));
 
   // A question typed at the name step must never become someone's name.
   if (d.step === 'name') {
@@ -144,7 +151,7 @@ function click(s: FollowerState, key: string, ctx: Ctx): Outcome {
     d && 'text' in o.reply ? say(s, `${o.reply.text}${SEP}${ctx.content.text('reask')}\n${prompt(d, ctx)}`) : o;
   switch (key) {
     case CLICK_KEYS.certStart:
-      return d ? say(s, `${ctx.content.text('inDialogue')}\n${prompt(d, ctx)}`) : begin(s, ctx);
+      return d && !STEPS[d.step].done ? say(s, `${ctx.content.text('inDialogue')}\n${prompt(d, ctx)}`) : begin(s, ctx);
     case CLICK_KEYS.certNotice:
       return thenResume(say(s, ctx.content.text('noticeOnly')));
     case CLICK_KEYS.faqTopics:

@@ -10,6 +10,8 @@ import { recordKey, type Ctx, type Dialogue, type Effect, type ReplyPlan, type S
 export interface StepDef {
   prompt(d: Dialogue, ctx: Ctx): string;
   back: Step | null;
+  /** The work is done here (link issued, or already certified): 认证 starts a new one instead of resuming. */
+  done?: true;
   accept(text: string, d: Dialogue, ctx: Ctx): Accepted | Refused;
   prefetch?(text: string, d: Dialogue, ctx: Ctx): string[];
 }
@@ -120,11 +122,13 @@ export const STEPS: Readonly<Record<Step, StepDef>> = {
   linked: {
     prompt: (d, ctx) => ctx.content.text('linkPending', { maskedName: d.masked?.name ?? '' }),
     back: null,
+    done: true,
     accept: anotherPerson,
   },
   certified: {
     prompt: (d, ctx) => ctx.content.text('alreadyCertified', { maskedId: d.masked?.id ?? '', date: cnDate(d.masked?.date ?? '') }),
     back: null,
+    done: true,
     accept: anotherPerson,
   },
 };

@@ -1,0 +1,115 @@
+import { testApp, type Follower, type TestApp } from '../helpers/app';
+import { lastLine } from '../helpers/certify';
+
+/** A question typed in the middle of the dialogue is answered, the step is asked again, and nothing is lost. */
+
+const ID = '11010519491231002X';
+const PROMPT = {
+  notice: '回复 1，表示“本人已知悉以上规定”并继续；回复“退出”结束。',
+  category: '领养老金的退休人员请选 1。请回复数字 1 到 5。',
+  id: '请发送身份证号码。',
+  name: '请发送姓名。',
+  phone: '请发送手机号码。',
+  confirm: '请回复 1 或 2。',
+};
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await testApp();
+});
+afterEach(() => t.close());
+
+async function at(answers: readonly string[]): Promise<Follower> {
+  const f = t.follower();
+  await f.say('认证');
+  for (const a of answers) await f.say(a);
+  return f;
+}
+const atName = () => at(['1', '2', ID]);
+
+describe('at the name step', () => {
+  it.each([
+    ['在外地能认证吗', '外地'],
+    ['没有智能手机怎么办', '智能手机'],
+  ])('answers %s and asks for the name again', async (question, topic) => {
+    const f = await atName();
+    const reply = await f.say(question);
+    expect(reply).toContain('答：');
+    expect(reply).toContain(topic);
+    expect(reply).toContain('请接着完成这一步');
+    expect(lastLine(reply)).toBe(PROMPT.name);
+
+    expect(lastLine(await f.say('王秀英'))).toBe(PROMPT.phone);
+    const confirmation = await f.say('13912342345');
+    expect(confirmation).toContain('认证类别：工伤资格认证');
+    expect(confirmation).toContain('身份证号：1101**********002X');
+    expect(confirmation).toContain('姓名：王*英');
+  });
+
+  it('answers a question asked by voice, with the 。 speech recognition adds', async () => {
+    const f = await atName();
+    const reply = await f.voice('在外地能认证吗。');
+    expect(reply).toContain('答：');
+    expect(lastLine(reply)).toBe(PROMPT.name);
+  });
+
+  it.each(['在外地能认证吗', '没有智能手机怎么办', '需要本人吗', '认证要多久', '要带什么', '为什么要认证', '我是他女儿可以吗', '人脸识别不过怎么办', '不会', '听不懂'])(
+    'never takes %s for a name',
+    async (question) => {
+      const f = await atName();
+      const reply = await f.say(question);
+      expect(lastLine(reply)).toBe(PROMPT.name);
+      expect(reply).not.toContain(PROMPT.phone);
+
+      await f.say('王秀英');
+      const confirmation = await f.say('13912342345');
+      expect(confirmation).toContain('姓名：王*英');
+    },
+  );
+});
+
+describe('at the other steps', () => {
+  it.each([
+    ['notice', [] as string[], '可以用别人手机吗'],
+    ['category', ['1'], '认证类别选哪个'],
+    ['id', ['1', '1'], '在外地能认证吗'],
+    ['phone', ['1', '1', ID, '王秀英'], '可以用家人的手机号吗'],
+    ['confirm', ['1', '1', ID, '王秀英', '13912342345'], '一年认证几次'],
+  ] as const)('answers a question at the %s step and asks that step again', async (step, answers, question) => {
+    const f = await at(answers);
+    const reply = await f.say(question);
+    expect(reply).toContain('答：');
+    expect(reply).toContain('请接着完成这一步');
+    expect(lastLine(reply)).toBe(PROMPT[step]);
+  });
+
+  it('keeps the confirmation intact after a question there', async () => {
+    const f = await at(['1', '4', ID, '王秀英', '13912342345']);
+    const reply = await f.say('打哪个电话');
+    expect(reply).toContain('0471-');
+    expect(reply).toContain('认证类别：工伤遗属认证');
+    expect(reply).toContain('手机号：139****2345');
+    expect(await f.say('1')).toMatch(/\/face-check\/[\w-]{32}/);
+  });
+});
+
+describe('the menu buttons during the dialogue', () => {
+  it.each([
+    ['CERT_NOTICE', '【办理须知】'],
+    ['HELP_PHONES', '0471-6218170'],
+    ['CARE_GUIDE', '大字'],
+  ])('answer %s and ask the step again', async (key, shown) => {
+    const f = await atName();
+    const reply = await f.tap(key);
+    expect(reply).toContain(shown);
+    expect(lastLine(reply)).toBe(PROMPT.name);
+    expect(lastLine(await f.say('王秀英'))).toBe(PROMPT.phone);
+  });
+
+  it('resumes the step when 待遇资格认证 is tapped again', async () => {
+    const f = await atName();
+    const reply = await f.tap('CERT_START');
+    expect(reply).toContain('您正在办理认证');
+    expect(lastLine(reply)).toBe(PROMPT.name);
+  });
+});
