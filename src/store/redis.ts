@@ -36,13 +36,17 @@ type Scripted = Client & {
   compareAndSet(numKeys: number, ...args: (string | number)[]): Promise<number>;
 };
 
-/** Fail fast rather than queue: a follower waiting on a reconnect would hit WeChat's 5-second limit. */
-const COMMON = { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1000, connectTimeout: 2000 } as const;
+/**
+ * Fail fast rather than queue: a follower waiting on a reconnect would hit WeChat's 5-second limit.
+ * Auto-pipelining sends the commands of all pushes in flight in one write: under load that halves
+ * Redis's CPU per push (bench/run.ts: about 70 → 35 µs) and saves syscalls on our side.
+ */
+const COMMON = { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1000, connectTimeout: 2000, enableAutoPipelining: true } as const;
 const retryStrategy = (times: number) => Math.min(100 * times, 2000);
 
 function connect(config: RedisConfig): Client {
   if (config.clusterNodes?.length) {
-    return new Cluster(config.clusterNodes.map((n) => ({ ...n })), { enableOfflineQueue: false, clusterRetryStrategy: retryStrategy, redisOptions: { ...COMMON } });
+    return new Cluster(config.clusterNodes.map((n) => ({ ...n })), { enableOfflineQueue: false, enableAutoPipelining: true, clusterRetryStrategy: retryStrategy, redisOptions: { ...COMMON } });
   }
   if (config.sentinels?.length) {
     return new Redis({ ...COMMON, retryStrategy, sentinels: config.sentinels.map((n) => ({ ...n })), name: config.sentinelName ?? 'mymaster' });

@@ -1,5 +1,6 @@
 import { parseStringPromise } from 'xml2js';
 import { ProtocolError } from './errors';
+import { parseFlatXml } from './xml-flat';
 import type { InboundEvent, InboundMessage } from './types';
 
 /**
@@ -47,6 +48,14 @@ export function hasMarkupDeclaration(body: string): boolean {
  * @throws ProtocolError 400 'doctype_refused' | 'malformed_xml' (also when the root is not `<xml>`)
  */
 export async function parseXmlFields(body: string): Promise<XmlFields> {
+  if (hasMarkupDeclaration(body)) throw new ProtocolError('doctype_refused');
+  const flat = parseFlatXml(body);
+  if (flat !== null) return Object.freeze(flat);
+  return parseGeneral(body);
+}
+
+/** Any well-formed body, through xml2js (the fast path's differential test compares the two). */
+export async function parseGeneral(body: string): Promise<XmlFields> {
   if (hasMarkupDeclaration(body)) throw new ProtocolError('doctype_refused');
   let doc: unknown;
   try {

@@ -1,0 +1,71 @@
+import { buildPush, textXml } from '../src/wechat/client-sign';
+
+/**
+ * The pushes of the benchmark: many distinct followers, each walking one script (an FAQ question,
+ * the whole certification dialogue up to the face-check link, a question inside it, then 退出),
+ * every push with a fresh MsgId and a fresh signature, as WeChat sends them.
+ * Request n goes to follower n mod F, so with thousands of followers one follower never has two
+ * pushes in flight; after a full script a follower is replaced by a new one.
+ */
+export const SCRIPT_LENGTH = 10;
+const ACCOUNT = 'gh_benchaccount01';
+
+/** A valid 18-digit ID number (GB 11643 check digit), different for each i. */
+export function idNumberFor(i: number): string {
+  const birth = `19${40 + (i % 20)}0${1 + (i % 9)}${10 + (i % 18)}`;
+  const body = `110105${birth}${String(i % 1000).padStart(3, '0')}`;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = weights.reduce((acc, w, k) => acc + w * Number(body[k]), 0);
+  return body + '10X98765432'[sum % 11];
+}
+
+function line(step: number, follower: number): string {
+  switch (step) {
+    case 0: return '每年要认证几次？';
+    case 1: return '认证';
+    case 2: return '1'; // the notice: acknowledged
+    case 3: return '1'; // category
+    case 4: return idNumberFor(follower); // the step that prefetches the certification record
+    case 5: return '王秀英';
+    case 6: return '13912342345';
+    case 7: return '1'; // confirm: the face-check link is issued
+    case 8: return '在外地能认证吗';
+    default: return '退出';
+  }
+}
+
+const STEP_NAMES = ['FAQ question', '认证 (start)', 'notice: 1', 'category: 1', 'ID number', 'name', 'phone', 'confirm: 1 (link)', 'FAQ in dialogue', '退出'];
+export const stepName = (step: number): string => STEP_NAMES[step] ?? String(step);
+
+export interface PushSource {
+  /** The n-th push: path with the signed query, and the XML body. */
+  next(): { path: string; body: string; step: number };
+  readonly issued: number;
+}
+
+export function pushSource(opts: { token: string; followers: number; prefix: string }): PushSource {
+  let n = 0;
+  let msgSeq = 0;
+  return {
+    get issued() {
+      return n;
+    },
+    next() {
+      const i = n % opts.followers;
+      const round = Math.floor(n / opts.followers);
+      n++;
+      const step = round % SCRIPT_LENGTH;
+      const generation = Math.floor(round / SCRIPT_LENGTH);
+      const openid = `o${opts.prefix}${generation}_${i}`;
+      const seconds = Math.floor(Date.now() / 1000);
+      const xml = textXml({ to: ACCOUNT, from: openid, createTime: seconds, content: line(step, i), msgId: `${seconds}${++msgSeq}` });
+      const { query, body } = buildPush({ token: opts.token, xml, mode: 'plain', openid, timestampSeconds: seconds });
+      return { path: `/wechat?${new URLSearchParams(query).toString()}`, body, step };
+    },
+  };
+}
+
+/** What a reply must look like: a text reply XML, not the 系统繁忙 fallback. */
+export function isGoodReply(status: number, body: string): boolean {
+  return status === 200 && body.startsWith('<xml>') && !body.includes('系统繁忙');
+}
