@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type Koa from 'koa';
-import type { Config } from './config';
+import { certAt, type Config } from './config';
 import { loadContent, type Content } from './content';
 import type { FaqPort } from './dialogue/types';
 import { formatAnswer, listTopics, loadKnowledgeBase, match, type KnowledgeBase } from './faq';
@@ -36,6 +36,21 @@ export interface Overrides {
   readonly defaultMetrics?: boolean;
 }
 
+/**
+ * The knowledge base of the cycle in force: its answers carry the window's dates, so a new year
+ * gets a freshly rendered one (built once per year).
+ */
+function faqOfCycle(dir: string, content: Content, cycle: () => number): FaqPort {
+  let cached: { cycle: number; port: FaqPort } | undefined;
+  const current = (): FaqPort => {
+    const c = cycle();
+    if (cached?.cycle !== c) cached = { cycle: c, port: faqPort(loadKnowledgeBase(dir, content.vars)) };
+    return cached.port;
+  };
+  current();
+  return { match: (text) => current().match(text), answer: (id) => current().answer(id), topics: () => current().topics() };
+}
+
 /** The knowledge base as the dialogue uses it: answers come out formatted (问：… 答：…). */
 export function faqPort(kb: KnowledgeBase): FaqPort {
   const byId = new Map(kb.entries.map((e) => [e.id, e]));
@@ -60,8 +75,13 @@ export async function compose(config: Config, o: Overrides = {}): Promise<Runtim
   const logger = o.logger ?? createLogger(config.logLevel);
   const now = o.now ?? Date.now;
   const templatesDir = o.templatesDir ?? TEMPLATES_DIR;
-  const content = loadContent(templatesDir, config.cert);
-  const kb = loadKnowledgeBase(path.join(templatesDir, 'faq'), content.vars);
+  if (config.defaultsUsed.length) logger.warn({ settings: config.defaultsUsed }, 'development defaults in use: fine on a laptop, never for a real account');
+  if (config.env === 'production' && config.faceCheckProvider === 'stub') {
+    logger.warn('FACE_CHECK_PROVIDER=stub: face checks are SIMULATED and anyone holding a link can pass it; replace it with a real provider before real certifications');
+  }
+  const windowNow = () => certAt(config.cert, new Date(now()));
+  const content = loadContent(templatesDir, windowNow);
+  const faq = faqOfCycle(path.join(templatesDir, 'faq'), content, () => windowNow().cycle);
   let store = o.store;
   if (!store) {
     if (config.redis) {
@@ -82,7 +102,7 @@ export async function compose(config: Config, o: Overrides = {}): Promise<Runtim
 
   const app = createApp({
     config, store, content, logger, metrics, now, crypto, notifier, faceCheck,
-    faq: faqPort(kb),
+    faq,
     pagesDir: path.join(templatesDir, 'face-check'),
     shuttingDown: () => shuttingDown,
   });

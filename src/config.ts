@@ -27,6 +27,8 @@ export interface Config {
     readonly windowEnd: string;
     /** The certification cycle: the year of the window. */
     readonly cycle: number;
+    /** No CERT_WINDOW_* set: the window is 03-11..06-30 of whatever year it is now (see `certAt`). */
+    readonly followsClock: boolean;
     readonly dialogueIdleMs: number;
     readonly faceCheckTokenMs: number;
   };
@@ -34,6 +36,12 @@ export interface Config {
   /** Key of the HMAC that turns an ID number into a record key; never logged. */
   readonly idHashSecret: string;
   readonly shutdownTimeoutMs: number;
+  /** Only the stub exists today; production must name it explicitly (see README). */
+  readonly faceCheckProvider: 'stub';
+  /** Refuse plaintext pushes: for an account in safe mode, whose pushes are always encrypted. */
+  readonly requireEncryption: boolean;
+  /** Settings left at a development default (warned about at start-up). */
+  readonly defaultsUsed: readonly string[];
 }
 
 export interface RedisConfig {
@@ -106,6 +114,8 @@ const schema = z.object({
   REPLY_CACHE_SECONDS: intIn(10, 86_400).default(300),
   ID_HASH_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   SHUTDOWN_TIMEOUT_MS: intIn(100, 120_000).default(10_000),
+  FACE_CHECK_PROVIDER: z.enum(['stub']).optional(),
+  WECHAT_REQUIRE_ENCRYPTION: z.enum(['true', 'false']).default('false'),
 });
 
 /** China's calendar date of `now`, as YYYY-MM-DD. */
@@ -113,20 +123,33 @@ export function chinaDate(now: Date): string {
   return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
+/** The window and cycle in force at `now`: a window that follows the clock moves to the new year. */
+export function certAt(cert: Config['cert'], now: Date): Config['cert'] {
+  if (!cert.followsClock) return cert;
+  const year = Number(chinaDate(now).slice(0, 4));
+  if (year === cert.cycle) return cert;
+  return { ...cert, cycle: year, windowStart: `${year}${cert.windowStart.slice(4)}`, windowEnd: `${year}${cert.windowEnd.slice(4)}` };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Config {
-  const parsed = schema.safeParse(env);
+  // An empty line in .env (`WECHAT_ENCODING_AES_KEY=`) means "not set", as .env.example says.
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = schema.safeParse(given);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
+  const defaultsUsed: string[] = [];
   const required = (name: keyof typeof DEV_DEFAULTS): string => {
     const value = e[name];
     if (value !== undefined) return value;
     if (production) throw new ConfigError(`${name} is required when NODE_ENV=production`);
+    defaultsUsed.push(name);
     return DEV_DEFAULTS[name];
   };
+  if (e.WECHAT_REQUIRE_ENCRYPTION === 'true' && !e.WECHAT_ENCODING_AES_KEY) throw new ConfigError('WECHAT_REQUIRE_ENCRYPTION=true needs WECHAT_ENCODING_AES_KEY');
   if (e.WECHAT_ENCODING_AES_KEY_PREVIOUS && !e.WECHAT_ENCODING_AES_KEY) {
     throw new ConfigError('WECHAT_ENCODING_AES_KEY_PREVIOUS is set but WECHAT_ENCODING_AES_KEY is not');
   }
@@ -135,6 +158,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Conf
     throw new ConfigError('REDIS_URL (or REDIS_SENTINELS / REDIS_CLUSTER_NODES) is required when NODE_ENV=production');
   }
   if (production && !e.PUBLIC_BASE_URL) throw new ConfigError('PUBLIC_BASE_URL is required when NODE_ENV=production');
+  if (production && !e.PUBLIC_BASE_URL!.startsWith('https://')) throw new ConfigError('PUBLIC_BASE_URL must be https:// when NODE_ENV=production (face-check links carry a token)');
+  if (production && !e.FACE_CHECK_PROVIDER) {
+    throw new ConfigError('FACE_CHECK_PROVIDER is required when NODE_ENV=production; only "stub" (a simulation) exists today, so set it only knowingly');
+  }
 
   const year = Number(chinaDate(now).slice(0, 4));
   const windowStart = e.CERT_WINDOW_START ?? `${year}-03-11`;
@@ -175,12 +202,16 @@ export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Conf
       windowStart,
       windowEnd,
       cycle: Number(windowStart.slice(0, 4)),
+      followsClock: !e.CERT_WINDOW_START && !e.CERT_WINDOW_END,
       dialogueIdleMs: Math.round(e.DIALOGUE_IDLE_MINUTES * 60_000),
       faceCheckTokenMs: Math.round(e.FACE_CHECK_TOKEN_MINUTES * 60_000),
     },
     replyCacheMs: e.REPLY_CACHE_SECONDS * 1000,
     idHashSecret: required('ID_HASH_SECRET'),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    faceCheckProvider: e.FACE_CHECK_PROVIDER ?? 'stub',
+    requireEncryption: e.WECHAT_REQUIRE_ENCRYPTION === 'true',
+    defaultsUsed,
   };
   return deepFreeze(config);
 }

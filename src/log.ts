@@ -12,6 +12,14 @@ export function scrub(text: string): string {
   return text.replace(ID_LIKE, '[id]').replace(MOBILE_LIKE, '[phone]');
 }
 
+/** Error messages and stacks can quote input: every string in a log line's fields is scrubbed too. */
+function scrubDeep(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return scrub(value);
+  if (!value || typeof value !== 'object' || depth > 6) return value;
+  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDeep(v, depth + 1)]));
+}
+
 const REDACT = ['idNumber', 'name', 'phone', 'content', 'recognition', '*.idNumber', '*.name', '*.phone', '*.content', '*.recognition', 'secret', 'appSecret', '*.secret', 'access_token', '*.access_token'];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
@@ -25,7 +33,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
           method.apply(this, args.map((a) => (typeof a === 'string' ? scrub(a) : a)) as Parameters<typeof method>);
         },
       },
-      formatters: { level: (label) => ({ level: label }) },
+      formatters: { level: (label) => ({ level: label }), log: (obj) => scrubDeep(obj) as Record<string, unknown> },
     },
     destination,
   );

@@ -1,6 +1,8 @@
-import { ConfigError, loadConfig } from '../src/config';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, certAt, loadConfig } from '../src/config';
 
-const prod = { NODE_ENV: 'production', WECHAT_TOKEN: 'abc123', WECHAT_APP_ID: 'wx1', WECHAT_APP_SECRET: 's', ID_HASH_SECRET: 'x'.repeat(32), REDIS_URL: 'redis://r:6379', PUBLIC_BASE_URL: 'https://cert.example.cn' };
+const prod = { NODE_ENV: 'production', WECHAT_TOKEN: 'abc123', WECHAT_APP_ID: 'wx1', WECHAT_APP_SECRET: 's', ID_HASH_SECRET: 'x'.repeat(32), REDIS_URL: 'redis://r:6379', PUBLIC_BASE_URL: 'https://cert.example.cn', FACE_CHECK_PROVIDER: 'stub' };
 
 describe('configuration', () => {
   it('runs on a fresh machine with documented development defaults', () => {
@@ -12,7 +14,7 @@ describe('configuration', () => {
     expect(c.cert).toMatchObject({ windowStart: '2026-03-11', windowEnd: '2026-06-30', cycle: 2026, dialogueIdleMs: 30 * 60_000, faceCheckTokenMs: 15 * 60_000 });
   });
 
-  it.each(['WECHAT_TOKEN', 'WECHAT_APP_ID', 'WECHAT_APP_SECRET', 'ID_HASH_SECRET', 'REDIS_URL', 'PUBLIC_BASE_URL'])(
+  it.each(['WECHAT_TOKEN', 'WECHAT_APP_ID', 'WECHAT_APP_SECRET', 'ID_HASH_SECRET', 'REDIS_URL', 'PUBLIC_BASE_URL', 'FACE_CHECK_PROVIDER'])(
     'stops a production start-up without %s, naming it',
     (name) => {
       const env: Record<string, string> = { ...prod };
@@ -39,5 +41,36 @@ describe('configuration', () => {
     expect(loadConfig({ REDIS_SENTINELS: 'a:26379,b:26379', REDIS_SENTINEL_NAME: 'mymaster' }).redis).toMatchObject({ sentinels: [{ host: 'a', port: 26379 }, { host: 'b', port: 26379 }], sentinelName: 'mymaster' });
     expect(loadConfig({ REDIS_CLUSTER_NODES: 'n1:7000,n2:7001' }).redis).toMatchObject({ clusterNodes: [{ host: 'n1', port: 7000 }, { host: 'n2', port: 7001 }] });
     expect(() => loadConfig({ REDIS_SENTINELS: 'a:1' })).toThrow(/REDIS_SENTINEL_NAME/);
+  });
+
+  it('refuses a production PUBLIC_BASE_URL that is not https, since links carry a token', () => {
+    expect(() => loadConfig({ ...prod, PUBLIC_BASE_URL: 'http://cert.example.cn' })).toThrow(/https/);
+  });
+
+  it('says which settings were left at a development default', () => {
+    expect(loadConfig({}).defaultsUsed).toEqual(['WECHAT_TOKEN', 'WECHAT_APP_ID', 'WECHAT_APP_SECRET', 'ID_HASH_SECRET']);
+    expect(loadConfig(prod).defaultsUsed).toEqual([]);
+  });
+
+  it('starts from .env.example once the required values are filled in, its empty lines meaning "not set"', () => {
+    const lines = readFileSync(path.join(__dirname, '..', '.env.example'), 'utf8').split('\n');
+    const env = Object.fromEntries(lines.filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    const filled = { ...env, WECHAT_TOKEN: 'abc123', WECHAT_APP_ID: 'wx1', WECHAT_APP_SECRET: 's', ID_HASH_SECRET: 'x'.repeat(32) };
+    const c = loadConfig(filled);
+    expect(c.env).toBe('production');
+    expect(c.wechat.aesKeys).toEqual([]);
+    expect(c.redis).toMatchObject({ url: 'redis://redis:6379' });
+  });
+
+  it('moves a window that follows the clock into the new year, and keeps a configured one', () => {
+    const started = loadConfig({}, new Date('2026-11-28T12:00:00+08:00'));
+    const next = certAt(started.cert, new Date('2027-03-12T09:00:00+08:00'));
+    expect(next).toMatchObject({ cycle: 2027, windowStart: '2027-03-11', windowEnd: '2027-06-30' });
+    const fixed = loadConfig({ CERT_WINDOW_START: '2026-03-11', CERT_WINDOW_END: '2026-06-30' });
+    expect(certAt(fixed.cert, new Date('2027-03-12T09:00:00+08:00')).cycle).toBe(2026);
+  });
+
+  it('refuses WECHAT_REQUIRE_ENCRYPTION without an EncodingAESKey', () => {
+    expect(() => loadConfig({ WECHAT_REQUIRE_ENCRYPTION: 'true' })).toThrow(/WECHAT_ENCODING_AES_KEY/);
   });
 });

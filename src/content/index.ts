@@ -31,7 +31,7 @@ export type CommandName = keyof z.infer<typeof commandsSchema>;
 const MOMENT_VARS = ['list', 'range', 'count', 'maskedId', 'maskedName', 'maskedPhone', 'category', 'date', 'link', 'minutes'];
 
 export interface Content {
-  /** Facts and window values every template can use. */
+  /** Facts and the window values in force now, which every template can use. */
   readonly vars: Vars;
   readonly categories: readonly { readonly name: string; readonly hint: string }[];
   readonly home: readonly string[];
@@ -68,10 +68,20 @@ function readYaml(file: string): unknown {
   }
 }
 
-/** Loads and checks every template once at start-up: a missing message or placeholder stops start-up. */
-export function loadContent(dir: string, cert: Config['cert']): Content {
+/**
+ * Loads and checks every template once at start-up: a missing message or placeholder stops start-up.
+ * `window` may be a function, so that a window that follows the clock moves to the new year.
+ */
+export function loadContent(dir: string, window: Config['cert'] | (() => Config['cert'])): Content {
   const facts = flattenVars(readYaml(path.join(dir, 'facts.yaml')));
-  const vars: Vars = Object.freeze({ ...facts, ...windowVars(cert) });
+  const current = typeof window === 'function' ? window : () => window;
+  let cached: { cycle: number; vars: Vars } | undefined;
+  const varsNow = (): Vars => {
+    const cert = current();
+    if (cached?.cycle !== cert.cycle) cached = { cycle: cert.cycle, vars: Object.freeze({ ...facts, ...windowVars(cert) }) };
+    return cached.vars;
+  };
+  const vars = varsNow();
   const m = messagesSchema.safeParse(readYaml(path.join(dir, 'messages.yaml')));
   if (!m.success) throw new TemplateError(`templates/messages.yaml: ${m.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const c = commandsSchema.safeParse(readYaml(path.join(dir, 'commands.yaml')));
@@ -86,11 +96,13 @@ export function loadContent(dir: string, cert: Config['cert']): Content {
   ) as unknown as Record<CommandName, ReadonlySet<string>>;
 
   return Object.freeze({
-    vars,
+    get vars() {
+      return varsNow();
+    },
     categories: messages.categories,
     home: messages.home,
     commands,
-    text: (key: MessageKey, moment: Vars = {}) => render(messages[key], { ...vars, ...moment }, key),
+    text: (key: MessageKey, moment: Vars = {}) => render(messages[key], { ...varsNow(), ...moment }, key),
   });
 }
 

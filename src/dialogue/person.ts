@@ -10,6 +10,15 @@ export type Parsed<T, R extends string> = { ok: true; value: T } | { ok: false; 
 const fold = (s: string) => s.normalize('NFKC');
 /** WeChat's speech recognition ends a sentence with 。 and people end one with 。 or ，: not part of the answer. */
 const trimEnd = (s: string) => s.replace(/[\s。．.，,、！!；;]+$/u, '');
+const SPOKEN: Readonly<Record<string, string>> = { 零: '0', 〇: '0', 洞: '0', 一: '1', 幺: '1', 二: '2', 两: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 拐: '7', 八: '8', 九: '9', 勾: '9', 叉: 'X' };
+/**
+ * Speech recognition writes a spoken number in words (一五零一…, 幺三九…, a final 叉 for X):
+ * read such a string as the digits it means. Anything with other characters is left alone.
+ */
+function spokenDigits(s: string): string {
+  if (!/^[\d零〇洞一幺二两三四五六七拐八九勾叉Xx\s\-]+$/u.test(s) || !/[零〇洞一幺二两三四五六七拐八九勾叉]/u.test(s)) return s;
+  return s.replace(/[零〇洞一幺二两三四五六七拐八九勾叉]/gu, (c) => SPOKEN[c] ?? c);
+}
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK = '10X98765432';
 
@@ -17,7 +26,7 @@ export type IdReason = 'length' | 'chars' | 'date' | 'checksum';
 
 /** GB 11643-1999: 17 digits and a check digit (0–9 or X), with a real birth date. */
 export function parseIdNumber(input: string, today = new Date()): Parsed<string, IdReason> {
-  const s = trimEnd(fold(input)).replace(/[\s\-_]+/g, '').toUpperCase();
+  const s = spokenDigits(trimEnd(fold(input))).replace(/[\s\-_]+/g, '').toUpperCase();
   if (!/^[0-9X]*$/.test(s) || /X./.test(s)) return { ok: false, reason: 'chars' };
   if (s.length !== 18) return { ok: false, reason: 'length', count: s.length };
   if (!/^\d{17}[\dX]$/.test(s)) return { ok: false, reason: 'chars' };
@@ -51,7 +60,7 @@ export function parseName(input: string): Parsed<string, 'invalid'> {
 
 /** A mainland mobile number; a +86 or 86 prefix is dropped. */
 export function parseMobile(input: string): Parsed<string, 'invalid'> {
-  let s = trimEnd(fold(input)).replace(/[\s\-()]+/g, '');
+  let s = spokenDigits(trimEnd(fold(input))).replace(/[\s\-()]+/g, '');
   if (/^\+?86\d{11}$/.test(s)) s = s.replace(/^\+?86/, '');
   return /^1[3-9]\d{9}$/.test(s) ? { ok: true, value: s } : { ok: false, reason: 'invalid' };
 }

@@ -41,7 +41,7 @@ function route(s: FollowerState, input: Input, ctx: Ctx): Outcome {
     case 'unsubscribe':
       return { state: null, reply: { silent: true }, effects: [] };
     case 'subscribe':
-      return d ? say(s, `${ctx.content.text('welcome')}${SEP}${ctx.content.text('inDialogue')}\n${prompt(d, ctx)}`) : say({ v: 1, choices: HOME }, ctx.content.text('welcome'));
+      return d ? say(s, `${welcome(ctx)}${SEP}${ctx.content.text('inDialogue')}\n${prompt(d, ctx)}`) : say({ v: 1, choices: HOME }, welcome(ctx));
     case 'unsupported':
     case 'voiceUnclear': {
       const text = ctx.content.text(input.kind === 'unsupported' ? 'unsupported' : 'voiceUnclear');
@@ -74,7 +74,8 @@ function answer(s: FollowerState, id: string, ctx: Ctx): Outcome {
   return text ? say({ ...s, choices: undefined }, footed(text, ctx)) : fallback(s, ctx);
 }
 
-const fallback = (s: FollowerState, ctx: Ctx): Outcome => say({ ...s, choices: HOME }, ctx.content.text('fallback'));
+const fallback = (s: FollowerState, ctx: Ctx): Outcome => say({ ...s, choices: HOME }, ctx.content.text('fallback', { list: numbered(ctx.content.home) }));
+const welcome = (ctx: Ctx) => ctx.content.text('welcome', { list: numbered(ctx.content.home) });
 
 function act(s: FollowerState, action: Action, ctx: Ctx): Outcome {
   switch (action.type) {
@@ -93,7 +94,7 @@ function act(s: FollowerState, action: Action, ctx: Ctx): Outcome {
 function idle(s: FollowerState, text: string, ctx: Ctx): Outcome {
   if (is(ctx, text, 'start')) return begin(s, ctx);
   if (is(ctx, text, 'help')) return topics(s, ctx);
-  if (is(ctx, text, 'greet')) return say({ ...s, choices: HOME }, ctx.content.text('welcome'));
+  if (is(ctx, text, 'greet')) return say({ ...s, choices: HOME }, welcome(ctx));
   if (is(ctx, text, 'exit') || is(ctx, text, 'back')) return say({ ...s, choices: HOME }, ctx.content.text('nothingToExit'));
   const n = parseNumber(text);
   if (n !== null && s.choices?.length) {

@@ -13,7 +13,11 @@ import type { Store } from '../store';
  * implementing `start` (it receives the clear data it needs; nothing is kept here in clear).
  */
 export interface FaceCheckProvider {
-  start(attempt: Attempt): Promise<{ url: string }>;
+  /**
+   * `attemptId` is random and the same for every try of one message (a lost race in the store
+   * makes the core run again): a provider uses it to start one check, not several.
+   */
+  start(attempt: Attempt, attemptId: string): Promise<{ url: string }>;
 }
 
 /** What the stub keeps per link: masked values and the keyed hash only. */
@@ -58,8 +62,8 @@ export interface FaceCheckDeps {
 
 export function createStubProvider(deps: Pick<FaceCheckDeps, 'store' | 'config' | 'now'>): FaceCheckProvider {
   return {
-    async start(a) {
-      const token = newToken();
+    async start(a, attemptId) {
+      const token = attemptId;
       const issuedAt = deps.now();
       const rec: TokenRecord = {
         openid: a.openid, cycle: a.cycle, category: a.category, personKey: a.personKey, maskedId: a.maskedId, maskedName: a.maskedName,
@@ -84,7 +88,7 @@ export async function lookupToken(deps: Pick<FaceCheckDeps, 'store' | 'now'>, to
   return { status: 'open', record, raw };
 }
 
-export type Completion = { status: 'done'; result: 'pass' | 'fail'; date: string; notified: NotifyOutcome } | { status: 'unknown' | 'used' | 'expired' };
+export type Completion = { status: 'done'; result: 'pass' | 'fail'; date: string; notified: Promise<NotifyOutcome> } | { status: 'unknown' | 'used' | 'expired' };
 
 /**
  * The provider's callback. The link is spent atomically (one completion wins); a pass writes the
@@ -110,7 +114,9 @@ export async function completeFaceCheck(deps: FaceCheckDeps, token: string, resu
     }
   }
   const text = deps.content.text(result === 'pass' ? 'resultPass' : 'resultFail', { maskedName: record.maskedName, category: record.category, date: cnDate(date) });
-  const outcome = await deps.notifier.sendText(record.openid, text).catch(() => 'failed' as const);
-  deps.logger.info({ result, notify: outcome }, 'face check completed');
-  return { status: 'done', result, date, notified: outcome };
+  // The provider's callback is answered once the record is safe; WeChat's API may be slow (token
+  // refresh, retries), and the page must not time out and tempt a second tap on a spent link.
+  const notified = deps.notifier.sendText(record.openid, text).catch(() => 'failed' as const);
+  void notified.then((outcome) => deps.logger.info({ result, notify: outcome }, 'face check completed'));
+  return { status: 'done', result, date, notified };
 }

@@ -5,7 +5,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import { parse } from 'yaml';
-import { render } from '../content';
+import { TemplateError, render } from '../content';
 import { completeFaceCheck, lookupToken, type FaceCheckDeps } from '../face-check';
 import type { Metrics } from '../metrics';
 
@@ -29,6 +29,15 @@ export function mountFaceCheck(router: Router, deps: FaceCheckRouteDeps): void {
   const page = readFileSync(path.join(deps.pagesDir, 'page.html'), 'utf8');
   const statusPage = readFileSync(path.join(deps.pagesDir, 'status.html'), 'utf8');
   const statusText = parse(readFileSync(path.join(deps.pagesDir, 'status.yaml'), 'utf8')) as Record<Bad, { title: string; message: string }>;
+  // Checked here, at start-up, so that a bad edit stops the service instead of failing a follower's page.
+  for (const bad of Object.keys(STATUS) as Bad[]) {
+    if (typeof statusText?.[bad]?.title !== 'string' || typeof statusText[bad].message !== 'string') {
+      throw new TemplateError(`templates/face-check/status.yaml: ${bad} needs a title and a message`);
+    }
+  }
+  const probe = { ...deps.content.vars, nonce: 'n', maskedName: 'x', category: 'x', completeUrl: 'x', minutesLeft: '1', title: 'x', message: 'x' };
+  render(page, probe, 'templates/face-check/page.html');
+  render(statusPage, probe, 'templates/face-check/status.html');
 
   const html = (ctx: Context, status: number, template: string, vars: Record<string, string>) => {
     const nonce = randomBytes(16).toString('base64');
@@ -80,7 +89,7 @@ export function mountFaceCheck(router: Router, deps: FaceCheckRouteDeps): void {
       ctx.body = { ok: false, error: done.status };
       return;
     }
-    deps.metrics.notifications.inc({ outcome: done.notified });
+    void done.notified.then((outcome) => deps.metrics.notifications.inc({ outcome }));
     ctx.body = { ok: true, result: done.result };
   });
 }

@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import { ContentionError, handle, type HandleDeps } from '../handle';
 import { StoreUnavailableError } from '../store';
@@ -17,8 +18,9 @@ const BODY_LIMIT = 1024 * 1024;
 /**
  * GET verifies the URL; POST opens a push, hands it to the core, and seals the reply. A problem of
  * ours (the store down, a bug) never reaches WeChat as a 5xx: the follower reads 系统繁忙 instead.
+ * Returns the POST handler, so the app can route the hot path to it without the router.
  */
-export function mountWechat(router: Router, deps: WechatRouteDeps): void {
+export function mountWechat(router: Router, deps: WechatRouteDeps): (ctx: Context) => Promise<void> {
   const token = deps.config.wechat.token;
 
   router.get('/wechat', (ctx) => {
@@ -26,7 +28,7 @@ export function mountWechat(router: Router, deps: WechatRouteDeps): void {
     ctx.body = verifyUrl(ctx.query, token);
   });
 
-  router.post('/wechat', async (ctx) => {
+  const push = async (ctx: Context): Promise<void> => {
     const started = process.hrtime.bigint();
     let body: string;
     try {
@@ -36,24 +38,28 @@ export function mountWechat(router: Router, deps: WechatRouteDeps): void {
     }
     const nowSeconds = Math.floor(deps.now() / 1000);
     const { message, envelope } = await openPush({ query: ctx.query, body, token, crypto: deps.crypto, nowSeconds });
+    // A plaintext body is covered by no signature: an account in safe mode never sends one.
+    if (deps.config.requireEncryption && envelope.mode === 'plain') throw new ProtocolError('plaintext_refused');
     deps.metrics.pushes.inc({ type: message.msgType === 'event' ? `event:${message.event}` : message.msgType });
 
-    const reply = await answer(message, deps, ctx.state.log);
+    const reply = await answer(message, deps, () => ctx.state.log);
     ctx.type = 'application/xml';
     ctx.body = sealReply(reply, message, envelope, { token, crypto: deps.crypto, nowSeconds });
     deps.metrics.replies.inc({ kind: reply.kind });
     deps.metrics.latency.observe(Number(process.hrtime.bigint() - started) / 1e9);
-  });
+  };
+  router.post('/wechat', push);
+  return push;
 }
 
-async function answer(message: InboundMessage, deps: WechatRouteDeps, log: WechatRouteDeps['logger']): Promise<Reply> {
+async function answer(message: InboundMessage, deps: WechatRouteDeps, log: () => WechatRouteDeps['logger']): Promise<Reply> {
   try {
     return await handle(message, deps);
   } catch (err) {
     const reason = err instanceof StoreUnavailableError ? 'store_unavailable' : err instanceof ContentionError ? 'contention' : 'internal';
     deps.metrics.errors.inc({ reason });
-    if (reason === 'internal') log.error({ err: { message: (err as Error).message, stack: (err as Error).stack } }, 'push handling failed');
-    else log.warn({ reason, err: (err as Error).message }, 'push answered with busy');
+    if (reason === 'internal') log().error({ err: { message: (err as Error).message, stack: (err as Error).stack } }, 'push handling failed');
+    else log().warn({ reason, err: (err as Error).message }, 'push answered with busy');
     return { kind: 'text', content: deps.content.text('busy') };
   }
 }

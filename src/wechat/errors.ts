@@ -15,7 +15,8 @@ export type ProtocolReason =
   | 'bad_field'
   | 'unsupported_encrypt_type'
   | 'aes_not_configured'
-  | 'body_too_large';
+  | 'body_too_large'
+  | 'plaintext_refused';
 
 export type ProtocolStatus = 400 | 401 | 413;
 
@@ -33,6 +34,7 @@ const STATUS: Readonly<Record<ProtocolReason, ProtocolStatus>> = {
   unsupported_encrypt_type: 400,
   aes_not_configured: 400,
   body_too_large: 413,
+  plaintext_refused: 401,
 };
 
 /** A request the protocol layer refuses; the one error type the HTTP layer has to know about. */

@@ -72,6 +72,8 @@ describe('npm run chat against the app', () => {
     expect(link).toBeDefined();
     const done = await fetch(`${app.url}${link}/complete`, { method: 'POST', body: JSON.stringify({ result: 'pass' }) });
     expect(done.status).toBe(200);
+    // The callback answers once the record is safe; the message follows on its own.
+    for (let i = 0; i < 100 && printed.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(text(printed)).toMatch(/^公众号 \[客服消息\] › 认证成功/);
     expect(fake.tokenFetches()).toBe(1);
   });

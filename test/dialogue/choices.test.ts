@@ -1,4 +1,4 @@
-import { followerKeys } from '../../src/handle';
+import { followerKeys, openState } from '../../src/handle';
 import { testApp, type Follower, type TestApp } from '../helpers/app';
 import { lastLine } from '../helpers/certify';
 
@@ -95,7 +95,9 @@ describe('the confirmation', () => {
   it.each(['2', '２', '二', '信息有误', '重新填写'])('starts the form again on %s, without the entered data', async (answer) => {
     const f = await atConfirm();
     expect(await f.say(answer)).toContain(CATEGORY_QUESTION);
-    const state = (await t.store.get(followerKeys(f.openid).state)) ?? '';
+    const raw = (await t.store.get(followerKeys(f.openid).state)) ?? '';
+    expect(raw).not.toContain('category'); // sealed at rest
+    const state = openState(t.rt.config, raw) ?? '';
     expect(state).toContain('"category"');
     for (const entered of [ID, '王秀英', '13912342345']) expect(state).not.toContain(entered);
     await f.say('1');
@@ -115,7 +117,7 @@ describe('the confirmation', () => {
 describe('the welcome menu', () => {
   it.each(['1', '１', '一'])('starts the certification on %s', async (answer) => {
     const f = t.follower();
-    expect(await f.event('subscribe')).toContain('1. 开始认证');
+    expect(await f.event('subscribe')).toContain('1. 开始待遇资格认证');
     expect(await f.say(answer)).toContain('【办理须知】');
   });
 

@@ -88,3 +88,17 @@ describe('the ways an ID number may be typed', () => {
     expect(await f.voice('11010519491231002X。')).toContain('请发送姓名');
   });
 });
+
+describe('numbers spoken as words', () => {
+  it('reads an ID number and a phone number that speech recognition wrote in Chinese numerals', async () => {
+    const t = await testApp();
+    const f = t.follower();
+    for (const text of ['认证', '1', '1']) await f.say(text);
+    expect(await f.voice('一一零一零五一九四九一二三一零零二叉。')).toContain('请发送姓名');
+    await f.voice('王秀英。');
+    const confirmation = await f.voice('幺三九一二三四二三四五。');
+    expect(confirmation).toContain('身份证号：1101**********002X');
+    expect(confirmation).toContain('手机号：139****2345');
+    await t.close();
+  });
+});

@@ -57,6 +57,7 @@ describe('logs', () => {
     const log = createLogger('info', sink);
     log.info({ name: '王秀英', phone: '13912342345', idNumber: '11010519491231002X' }, 'saw 11010519491231002X and 139 1234 2345');
     log.info({ detail: { content: '我叫王秀英' } }, 'x');
+    log.error({ err: { message: 'cannot parse 11010519491231002X', stack: 'Error: 13912342345\n at x' } }, 'failed');
     const all = lines.join('');
     expect(all).not.toMatch(/11010519491231002X|13912342345|王秀英|139 1234 2345/);
     expect(scrub('身份证 1101 0519 4912 3100 2x')).toBe('身份证 [id]');
