@@ -75,6 +75,7 @@ export function createRedisStore(config: RedisConfig, logger?: Logger): RedisSto
   });
 
   const k = (key: string) => config.keyPrefix + key;
+  let closing: Promise<void> | undefined;
   const call = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
     try {
       return await f();
@@ -106,7 +107,9 @@ export function createRedisStore(config: RedisConfig, logger?: Logger): RedisSto
       }),
     ping: () => call('PING', async () => void (await client.ping())),
     async close() {
-      await client.quit().catch(() => client.disconnect());
+      // Idempotent: a second close must not leave a reconnecting socket behind.
+      closing ??= client.quit().then(() => undefined, () => client.disconnect());
+      await closing;
     },
     waitReady(timeoutMs) {
       if (client.status === 'ready') return Promise.resolve();

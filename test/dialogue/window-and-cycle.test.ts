@@ -160,3 +160,22 @@ describe('several people from one phone', () => {
     expect(lastLine(await f.say('1'))).toBe(CATEGORY_QUESTION);
   });
 });
+
+describe('a window that follows the clock (no CERT_WINDOW_* set)', () => {
+  it('moves to the new year by itself: last year\'s certification does not count, and the dates say the new year', async () => {
+    const clock = new Clock(Date.parse('2026-05-10T10:00:00+08:00'));
+    const store = createMemoryStore({ now: clock.now });
+    const t = await testApp({ clock, store, env: { CERT_WINDOW_START: '', CERT_WINDOW_END: '' } });
+    const p = person();
+    const { token } = await toLink(t.follower(), p);
+    expect((await complete(t, token)).status).toBe(200);
+
+    clock.ms = Date.parse('2027-03-20T10:00:00+08:00'); // the same process, a year later
+    const f = t.follower();
+    expect(await f.say('认证')).toContain('2027年3月11日至6月30日');
+    for (const text of ['1', '1']) await f.say(text);
+    expect(lastLine(await f.say(p.id))).toBe('请发送姓名。');
+    expect(await f.say('集中认证时间是什么时候')).toContain('2027');
+    await t.close();
+  });
+});

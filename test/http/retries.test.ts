@@ -74,3 +74,15 @@ function retrySuite(name: string, makeStore: () => Promise<Store>) {
 
 retrySuite('on the memory store', async () => createMemoryStore());
 describeRedis('on a real redis-server', () => retrySuite('on the Redis store', freshRedisStore));
+
+describe('a delivery whose first handling never finished', () => {
+  it('gets 系统繁忙 on its retry instead of silence', async () => {
+    const t = await testApp({ clock: new Clock(Date.now()) });
+    const ts = Math.floor(t.clock.ms / 1000);
+    const push = signedText('opn_stuck', '认证', { msgId: '777', createTime: ts, timestampSeconds: ts });
+    // As if another instance claimed it and died before answering.
+    await t.store.set('f:{opn_stuck}:d:m:777:' + ts, '"pending"', 15_000);
+    expect(await contentOf(await send(t, push))).toContain('系统繁忙');
+    await t.close();
+  });
+});

@@ -127,3 +127,17 @@ describe('message types', () => {
     expect((await openReply(res.text, { token: TEST_TOKEN, crypto: null })).Content).toContain('文字和语音');
   });
 });
+
+describe('with WECHAT_REQUIRE_ENCRYPTION=true', () => {
+  it('refuses a plaintext push, whose body no signature covers, and still answers an encrypted one', async () => {
+    const clock = new Clock(Date.now());
+    const strict = await testApp({ clock, env: { WECHAT_REQUIRE_ENCRYPTION: 'true' } });
+    const ts = Math.floor(clock.ms / 1000);
+    const call = (p: { query: Record<string, string>; body: string }) => request(strict.rt.app.callback()).post('/wechat').query(p.query).type('text/xml').send(p.body);
+    expect((await call(signedText('opn_strict', '认证', { timestampSeconds: ts }))).status).toBe(401);
+    expect(await strict.store.get('f:{opn_strict}:state')).toBeNull();
+    expect((await call(signedText('opn_strict', '认证', { mode: 'safe', timestampSeconds: ts }))).status).toBe(200);
+    await strict.close();
+  });
+});
+
