@@ -1,19 +1,11 @@
 import { followerKeys } from '../../src/handle';
 import { testApp, type Follower, type TestApp } from '../helpers/app';
-import { idNumber, lastLine, masked } from '../helpers/certify';
+import { PROMPTS, idNumber, lastLine, masked } from '../helpers/certify';
 
 /** Moving around: 返回/上一步 one step back, 退出/取消 leaves and forgets, and an idle dialogue times out. */
 
 const ID = '11010519491231002X';
 const OTHER_ID = idNumber('19560708', '123');
-const PROMPTS = {
-  notice: '回复 1，表示“本人已知悉以上规定”并继续；回复“退出”结束。',
-  category: '领养老金的退休人员请选 1。请回复数字 1 到 5。',
-  id: '请发送身份证号码。',
-  name: '请发送姓名。',
-  phone: '请发送手机号码。',
-  confirm: '请回复 1 或 2。',
-};
 const ANSWERS = ['1', '2', ID, '王秀英', '13912342345'];
 const STEPS = ['notice', 'category', 'id', 'name', 'phone', 'confirm'] as const;
 

@@ -1,17 +1,9 @@
 import { testApp, type Follower, type TestApp } from '../helpers/app';
-import { lastLine } from '../helpers/certify';
+import { PROMPTS, lastLine } from '../helpers/certify';
 
 /** A question typed in the middle of the dialogue is answered, the step is asked again, and nothing is lost. */
 
 const ID = '11010519491231002X';
-const PROMPT = {
-  notice: '回复 1，表示“本人已知悉以上规定”并继续；回复“退出”结束。',
-  category: '领养老金的退休人员请选 1。请回复数字 1 到 5。',
-  id: '请发送身份证号码。',
-  name: '请发送姓名。',
-  phone: '请发送手机号码。',
-  confirm: '请回复 1 或 2。',
-};
 
 let t: TestApp;
 beforeEach(async () => {
@@ -37,9 +29,9 @@ describe('at the name step', () => {
     expect(reply).toContain('答：');
     expect(reply).toContain(topic);
     expect(reply).toContain('请接着完成这一步');
-    expect(lastLine(reply)).toBe(PROMPT.name);
+    expect(lastLine(reply)).toBe(PROMPTS.name);
 
-    expect(lastLine(await f.say('王秀英'))).toBe(PROMPT.phone);
+    expect(lastLine(await f.say('王秀英'))).toBe(PROMPTS.phone);
     const confirmation = await f.say('13912342345');
     expect(confirmation).toContain('认证类别：工伤资格认证');
     expect(confirmation).toContain('身份证号：1101**********002X');
@@ -50,7 +42,7 @@ describe('at the name step', () => {
     const f = await atName();
     const reply = await f.voice('在外地能认证吗。');
     expect(reply).toContain('答：');
-    expect(lastLine(reply)).toBe(PROMPT.name);
+    expect(lastLine(reply)).toBe(PROMPTS.name);
   });
 
   it.each(['在外地能认证吗', '没有智能手机怎么办', '需要本人吗', '认证要多久', '要带什么', '为什么要认证', '我是他女儿可以吗', '人脸识别不过怎么办', '不会', '听不懂'])(
@@ -58,8 +50,8 @@ describe('at the name step', () => {
     async (question) => {
       const f = await atName();
       const reply = await f.say(question);
-      expect(lastLine(reply)).toBe(PROMPT.name);
-      expect(reply).not.toContain(PROMPT.phone);
+      expect(lastLine(reply)).toBe(PROMPTS.name);
+      expect(reply).not.toContain(PROMPTS.phone);
 
       await f.say('王秀英');
       const confirmation = await f.say('13912342345');
@@ -80,7 +72,7 @@ describe('at the other steps', () => {
     const reply = await f.say(question);
     expect(reply).toContain('答：');
     expect(reply).toContain('请接着完成这一步');
-    expect(lastLine(reply)).toBe(PROMPT[step]);
+    expect(lastLine(reply)).toBe(PROMPTS[step]);
   });
 
   it('keeps the confirmation intact after a question there', async () => {
@@ -102,14 +94,14 @@ describe('the menu buttons during the dialogue', () => {
     const f = await atName();
     const reply = await f.tap(key);
     expect(reply).toContain(shown);
-    expect(lastLine(reply)).toBe(PROMPT.name);
-    expect(lastLine(await f.say('王秀英'))).toBe(PROMPT.phone);
+    expect(lastLine(reply)).toBe(PROMPTS.name);
+    expect(lastLine(await f.say('王秀英'))).toBe(PROMPTS.phone);
   });
 
   it('resumes the step when 待遇资格认证 is tapped again', async () => {
     const f = await atName();
     const reply = await f.tap('CERT_START');
     expect(reply).toContain('您正在办理认证');
-    expect(lastLine(reply)).toBe(PROMPT.name);
+    expect(lastLine(reply)).toBe(PROMPTS.name);
   });
 });

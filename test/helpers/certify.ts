@@ -179,3 +179,13 @@ export function onEachStore(body: (adapter: Adapter) => void): void {
   describe('on the memory store', () => body('memory'));
   describeRedis('on a real Redis', () => body('redis'));
 }
+
+/** The last line of each step's prompt: what the follower is told to send next. */
+export const PROMPTS = {
+  notice: '回复 1，表示“本人已知悉以上规定”并继续；回复“退出”结束。',
+  category: '领养老金的退休人员请选 1。请回复数字 1 到 5。',
+  id: '请发送身份证号码。',
+  name: '请发送姓名。',
+  phone: '请发送手机号码。',
+  confirm: '请回复 1 或 2。',
+};
