@@ -28,7 +28,7 @@ const commandsSchema = z.object({ start: words, help: words, greet: words, exit:
 export type CommandName = keyof z.infer<typeof commandsSchema>;
 
 /** Values filled in at reply time; a template may use only these besides the facts and the window. */
-const MOMENT_VARS = ['list', 'range', 'count', 'maskedId', 'maskedName', 'maskedPhone', 'category', 'date', 'link', 'minutes'];
+const MOMENT_VARS = ['list', 'max', 'count', 'maskedId', 'maskedName', 'maskedPhone', 'category', 'date', 'link', 'minutes'];
 
 export interface Content {
   /** Facts and the window values in force now, which every template can use. */

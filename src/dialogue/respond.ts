@@ -99,7 +99,7 @@ function idle(s: FollowerState, text: string, ctx: Ctx): Outcome {
   const n = parseNumber(text);
   if (n !== null && s.choices?.length) {
     const action = s.choices[n - 1];
-    return action ? act(s, action, ctx) : say(s, ctx.content.text('choiceOutOfRange', { range: `1 到 ${s.choices.length}` }));
+    return action ? act(s, action, ctx) : say(s, ctx.content.text('choiceOutOfRange', { max: String(s.choices.length) }));
   }
   const m = ctx.faq.match(text);
   switch (m.kind) {

@@ -53,7 +53,7 @@ export const STEPS: Readonly<Record<Step, StepDef>> = {
       const i = pickOption(text, ctx.content.categories.map((c) => c.name));
       if (i !== null) return { next: { step: 'id', draft: { ...d.draft, category: i } } };
       const n = parseNumber(text);
-      return { reason: ctx.content.text(n !== null ? 'choiceOutOfRange' : 'categoryInvalid', { range: `1 到 ${ctx.content.categories.length}` }) };
+      return { reason: ctx.content.text(n !== null ? 'choiceOutOfRange' : 'categoryInvalid', { max: String(ctx.content.categories.length) }) };
     },
   },
   id: {
@@ -101,9 +101,10 @@ export const STEPS: Readonly<Record<Step, StepDef>> = {
     back: 'phone',
     prefetch: (_, d, ctx) => (d.draft.id ? [recordKey(ctx.cert.cycle, ctx.personKey(d.draft.id))] : []),
     accept(text, d, ctx) {
-      const choice = is(ctx, text, 'confirm') ? 0 : is(ctx, text, 'redo') ? 1 : pickOption(text, ['信息无误', '信息有误']);
+      const n = parseNumber(text);
+      const choice = is(ctx, text, 'confirm') || n === 1 ? 0 : is(ctx, text, 'redo') || n === 2 ? 1 : null;
       if (choice === 1) return { next: { step: 'category', draft: {} } };
-      if (choice !== 0) return { reason: ctx.content.text('choiceOutOfRange', { range: '1 或 2' }) };
+      if (choice !== 0) return { reason: ctx.content.text('choiceOutOfRange', { max: '2' }) };
       const { id, name, phone, category } = d.draft;
       if (!id || !name || !phone || category === undefined) return { next: { step: 'category', draft: {} } };
       const rec = certified(ctx, id);

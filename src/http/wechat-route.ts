@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import { ContentionError, handle, type HandleDeps } from '../handle';
 import { StoreUnavailableError } from '../store';
-import { ProtocolError, isProtocolError, openPush, sealReply, verifyUrl, type WechatCrypto } from '../wechat';
+import { ProtocolError, openPush, sealReply, verifyUrl, type WechatCrypto } from '../wechat';
 import type { InboundMessage, Reply } from '../wechat/types';
 import type { Metrics } from '../metrics';
 
@@ -64,4 +64,3 @@ async function answer(message: InboundMessage, deps: WechatRouteDeps, log: () =>
   }
 }
 
-export { isProtocolError };

@@ -108,7 +108,7 @@ describe('the confirmation', () => {
   it.each(['3', '０', '三'])('refuses %s kindly and shows the confirmation again', async (answer) => {
     const f = await atConfirm();
     const reply = await f.say(answer);
-    expect(reply).toContain('没有这个序号，请回复 1 或 2 中的一个数字');
+    expect(reply).toContain('没有这个序号，请回复 1 到 2 中的一个数字');
     expect(reply).toContain('认证类别：养老遗属认证');
     expect(lastLine(reply)).toBe('请回复 1 或 2。');
   });
