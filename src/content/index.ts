@@ -37,6 +37,8 @@ export interface Content {
   readonly home: readonly string[];
   /** Normalised command words (see `commandWord`). */
   readonly commands: Readonly<Record<CommandName, ReadonlySet<string>>>;
+  /** Whether `text` is one of the words of `command` in templates/commands.yaml. */
+  is(text: string, command: CommandName): boolean;
   /** Renders a message with the facts, the window and `moment`. */
   text(key: MessageKey, moment?: Vars): string;
 }
@@ -102,6 +104,7 @@ export function loadContent(dir: string, window: Config['cert'] | (() => Config[
     categories: messages.categories,
     home: messages.home,
     commands,
+    is: (text: string, command: CommandName) => commands[command].has(commandWord(text)),
     text: (key: MessageKey, moment: Vars = {}) => render(messages[key], { ...varsNow(), ...moment }, key),
   });
 }

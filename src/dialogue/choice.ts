@@ -1,5 +1,8 @@
 import { commandWord } from '../content';
 
+/** A numbered list, one option a line: `1. 养老资格认证`. */
+export const numbered = (items: readonly string[]) => items.map((s, i) => `${i + 1}. ${s}`).join('\n');
+
 const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
 
 /**

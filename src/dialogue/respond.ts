@@ -1,7 +1,6 @@
-import { commandWord, type CommandName } from '../content';
 import { CLICK_KEYS } from '../menu-keys';
 import { parseName } from './person';
-import { parseNumber } from './choice';
+import { numbered, parseNumber } from './choice';
 import { STEPS } from './steps';
 import type { Action, Ctx, Dialogue, FollowerState, Input, Outcome, ReplyPlan } from './types';
 
@@ -28,8 +27,6 @@ export const holdsEntries = (state: FollowerState | null): boolean => !!state?.d
 
 const SEP = '\n\n';
 const say = (state: FollowerState, text: string): Outcome => ({ state, reply: { text }, effects: [] });
-const is = (ctx: Ctx, text: string, command: CommandName) => ctx.content.commands[command].has(commandWord(text));
-const numbered = (items: readonly string[]) => items.map((s, i) => `${i + 1}. ${s}`).join('\n');
 const prompt = (d: Dialogue, ctx: Ctx) => STEPS[d.step].prompt(d, ctx);
 const footed = (answer: string, ctx: Ctx) => `${answer}\n${ctx.content.text('answerFooter')}`;
 
@@ -92,10 +89,10 @@ function act(s: FollowerState, action: Action, ctx: Ctx): Outcome {
 
 /** Outside the dialogue: commands, a number from the last list, or a question. */
 function idle(s: FollowerState, text: string, ctx: Ctx): Outcome {
-  if (is(ctx, text, 'start')) return begin(s, ctx);
-  if (is(ctx, text, 'help')) return topics(s, ctx);
-  if (is(ctx, text, 'greet')) return say({ ...s, choices: HOME }, welcome(ctx));
-  if (is(ctx, text, 'exit') || is(ctx, text, 'back')) return say({ ...s, choices: HOME }, ctx.content.text('nothingToExit'));
+  if (ctx.content.is(text, 'start')) return begin(s, ctx);
+  if (ctx.content.is(text, 'help')) return topics(s, ctx);
+  if (ctx.content.is(text, 'greet')) return say({ ...s, choices: HOME }, welcome(ctx));
+  if (ctx.content.is(text, 'exit') || ctx.content.is(text, 'back')) return say({ ...s, choices: HOME }, ctx.content.text('nothingToExit'));
   const n = parseNumber(text);
   if (n !== null && s.choices?.length) {
     const action = s.choices[n - 1];
@@ -117,16 +114,16 @@ function idle(s: FollowerState, text: string, ctx: Ctx): Outcome {
 function inDialogue(s: FollowerState, d: Dialogue, text: string, ctx: Ctx): Outcome {
   const def = STEPS[d.step];
   const again = (before: string) => say(s, `${before}${SEP}${prompt(d, ctx)}`);
-  if (is(ctx, text, 'exit')) return say({ v: 1, ...(s.acknowledged ? { acknowledged: true } : {}) }, ctx.content.text('exited'));
-  if (is(ctx, text, 'back')) {
+  if (ctx.content.is(text, 'exit')) return say({ v: 1, ...(s.acknowledged ? { acknowledged: true } : {}) }, ctx.content.text('exited'));
+  if (ctx.content.is(text, 'back')) {
     if (!def.back) return again(ctx.content.text('backAtStart'));
     const prev: Dialogue = { ...d, step: def.back };
     return say({ ...s, dialogue: prev }, prompt(prev, ctx));
   }
   // After a failed face check the follower is told to send 认证 again: that must start anew, not resume the spent link.
-  if (is(ctx, text, 'start')) return def.done ? begin(s, ctx) : again(ctx.content.text('inDialogue'));
-  if (is(ctx, text, 'help')) return again(ctx.content.text('helpInDialogue'));
-  if (is(ctx, text, 'greet')) return again(ctx.content.text('inDialogue'));
+  if (ctx.content.is(text, 'start')) return def.done ? begin(s, ctx) : again(ctx.content.text('inDialogue'));
+  if (ctx.content.is(text, 'help')) return again(ctx.content.text('helpInDialogue'));
+  if (ctx.content.is(text, 'greet')) return again(ctx.content.text('inDialogue'));
 
   // A question typed at the name step must never become someone's name.
   if (d.step === 'name') {

@@ -1,5 +1,5 @@
-import { cnDate, commandWord } from '../content';
-import { parseNumber, pickOption } from './choice';
+import { cnDate } from '../content';
+import { numbered, parseNumber, pickOption } from './choice';
 import { maskId, maskName, maskPhone, parseIdNumber, parseMobile, parseName } from './person';
 import { recordKey, type Ctx, type Dialogue, type Effect, type ReplyPlan, type Step } from './types';
 
@@ -24,8 +24,6 @@ export interface Accepted {
 /** `reason` null: the text is simply not an answer to this step (no complaint, just ask again). */
 export interface Refused { readonly reason: string | null }
 
-const is = (ctx: Ctx, text: string, command: keyof Ctx['content']['commands']) => ctx.content.commands[command].has(commandWord(text));
-const numbered = (items: readonly string[]) => items.map((s, i) => `${i + 1}. ${s}`).join('\n');
 const categoryName = (ctx: Ctx, i: number | undefined) => ctx.content.categories[i ?? 0]?.name ?? '';
 
 interface CertRecord { readonly date: string }
@@ -35,14 +33,14 @@ function certified(ctx: Ctx, id: string): CertRecord | null {
 }
 const certifiedStep = (id: string, rec: CertRecord): Dialogue => ({ step: 'certified', draft: {}, masked: { id: maskId(id), date: rec.date } });
 const anotherPerson = (text: string, _: Dialogue, ctx: Ctx): Accepted | Refused =>
-  parseNumber(text) === 1 || is(ctx, text, 'another') ? { next: { step: 'category', draft: {} }, acknowledged: true } : { reason: null };
+  parseNumber(text) === 1 || ctx.content.is(text, 'another') ? { next: { step: 'category', draft: {} }, acknowledged: true } : { reason: null };
 
 export const STEPS: Readonly<Record<Step, StepDef>> = {
   notice: {
     prompt: (_, ctx) => ctx.content.text('notice'),
     back: null,
     accept: (text, _, ctx) =>
-      parseNumber(text) === 1 || is(ctx, text, 'acknowledge')
+      parseNumber(text) === 1 || ctx.content.is(text, 'acknowledge')
         ? { next: { step: 'category', draft: {} }, acknowledged: true }
         : { reason: ctx.content.text('noticeNotAcknowledged') },
   },
@@ -102,7 +100,7 @@ export const STEPS: Readonly<Record<Step, StepDef>> = {
     prefetch: (_, d, ctx) => (d.draft.id ? [recordKey(ctx.cert.cycle, ctx.personKey(d.draft.id))] : []),
     accept(text, d, ctx) {
       const n = parseNumber(text);
-      const choice = is(ctx, text, 'confirm') || n === 1 ? 0 : is(ctx, text, 'redo') || n === 2 ? 1 : null;
+      const choice = ctx.content.is(text, 'confirm') || n === 1 ? 0 : ctx.content.is(text, 'redo') || n === 2 ? 1 : null;
       if (choice === 1) return { next: { step: 'category', draft: {} } };
       if (choice !== 0) return { reason: ctx.content.text('choiceOutOfRange', { max: '2' }) };
       const { id, name, phone, category } = d.draft;

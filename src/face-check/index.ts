@@ -75,10 +75,11 @@ export function createStubProvider(deps: Pick<FaceCheckDeps, 'store' | 'config' 
   };
 }
 
-export type Lookup = { status: 'open'; record: TokenRecord } | { status: 'unknown' | 'used' | 'expired' };
+/** `raw`: the stored value, which spending the link compares against. */
+export type Lookup = { status: 'open'; record: TokenRecord; raw: string } | { status: 'unknown' | 'used' | 'expired' };
 
 /** What a link is now: open, used, expired, or never issued. */
-export async function lookupToken(deps: Pick<FaceCheckDeps, 'store' | 'now'>, token: string): Promise<Lookup & { raw?: string }> {
+export async function lookupToken(deps: Pick<FaceCheckDeps, 'store' | 'now'>, token: string): Promise<Lookup> {
   if (!isTokenShaped(token)) return { status: 'unknown' };
   const raw = await deps.store.get(tokenKey(token));
   if (!raw) return { status: 'unknown' };
@@ -100,7 +101,7 @@ export async function completeFaceCheck(deps: FaceCheckDeps, token: string, resu
   if (found.status !== 'open') return { status: found.status };
   const { record, raw } = found;
   const spent: TokenRecord = { ...record, status: result };
-  if (!(await deps.store.compareAndSet(tokenKey(token), raw ?? null, { value: JSON.stringify(spent), ttlMs: AFTERLIFE_MS }))) {
+  if (!(await deps.store.compareAndSet(tokenKey(token), raw, { value: JSON.stringify(spent), ttlMs: AFTERLIFE_MS }))) {
     return { status: 'used' };
   }
   const now = new Date(deps.now());

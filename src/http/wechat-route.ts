@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import { ContentionError, handle, type HandleDeps } from '../handle';
 import { StoreUnavailableError } from '../store';
-import { ProtocolError, openPush, sealReply, verifyUrl, type WechatCrypto } from '../wechat';
+import { MAX_PUSH_BYTES, ProtocolError, openPush, sealReply, verifyUrl, type WechatCrypto } from '../wechat';
 import type { InboundMessage, Reply } from '../wechat/types';
 import type { Metrics } from '../metrics';
 
@@ -12,8 +12,6 @@ export interface WechatRouteDeps extends HandleDeps {
   readonly metrics: Metrics;
 }
 
-/** Pushes are small; 1 MiB is far above any real one and stops a slow-body attack early. */
-const BODY_LIMIT = 1024 * 1024;
 
 /**
  * GET verifies the URL; POST opens a push, hands it to the core, and seals the reply. A problem of
@@ -32,7 +30,7 @@ export function mountWechat(router: Router, deps: WechatRouteDeps): (ctx: Contex
     const started = process.hrtime.bigint();
     let body: string;
     try {
-      body = await getRawBody(ctx.req, { limit: BODY_LIMIT, encoding: 'utf8', length: ctx.get('content-length') || undefined });
+      body = await getRawBody(ctx.req, { limit: MAX_PUSH_BYTES, encoding: 'utf8', length: ctx.get('content-length') || undefined });
     } catch (err) {
       throw (err as { type?: string }).type === 'entity.too.large' ? new ProtocolError('body_too_large') : new ProtocolError('malformed_xml', 'unreadable body');
     }

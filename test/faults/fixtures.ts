@@ -1,3 +1,4 @@
+import { request as httpRequest, type Agent } from 'node:http';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { createRedisStore, type RedisStore, type Store } from '../../src/store';
@@ -112,3 +113,31 @@ export async function stateOf(t: TestApp, server: RedisServer, openid: string): 
   const plain = (open as (config: unknown, raw: string) => string | null)(t.rt.config, raw);
   return plain === null ? null : (JSON.parse(plain) as SavedState);
 }
+
+/**
+ * One push over a real socket (supertest cannot share a keep-alive agent). With `slowUntil`, half the
+ * body goes now and the rest when it resolves, so the server is surely in the middle of the push.
+ */
+export function post(port: number, agent: Agent | false, push: { query: Record<string, string>; body: string }, slowUntil?: Promise<void>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: '127.0.0.1', port, method: 'POST', path: `/wechat?${new URLSearchParams(push.query)}`, agent, headers: { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(push.body) } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    if (!slowUntil) {
+      req.end(push.body);
+      return;
+    }
+    const bytes = Buffer.from(push.body);
+    req.write(bytes.subarray(0, bytes.length >> 1));
+    void slowUntil.then(() => req.end(bytes.subarray(bytes.length >> 1)));
+  });
+}
+

@@ -4,7 +4,7 @@ import { Agent, request } from 'node:http';
 import path from 'node:path';
 import { openTestReply, signedText, TEST_APP_ID, TEST_TOKEN } from '../helpers/push';
 import { describeWithRedisServer, freePort, RedisServer } from '../helpers/redis-server';
-import { KEY_PREFIX, PROMPT, rawGet, sleep } from './fixtures';
+import { KEY_PREFIX, PROMPT, post, rawGet, sleep } from './fixtures';
 
 /**
  * SIGTERM while pushes are coming in (a deploy, a scale-down). The built server (dist/src/main.js)
@@ -25,29 +25,6 @@ interface Sent {
   answeredAt?: number;
 }
 
-function post(port: number, agent: Agent | false, push: { query: Record<string, string>; body: string }, slowUntil?: Promise<void>): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, method: 'POST', path: `/wechat?${new URLSearchParams(push.query)}`, agent, headers: { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(push.body) } },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    if (!slowUntil) {
-      req.end(push.body);
-      return;
-    }
-    // Half the body now, the rest later: the server is surely in the middle of this push.
-    const bytes = Buffer.from(push.body);
-    req.write(bytes.subarray(0, bytes.length >> 1));
-    void slowUntil.then(() => req.end(bytes.subarray(bytes.length >> 1)));
-  });
-}
 
 function waitReady(port: number, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 15_000;

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { Agent, createServer, request, type Server } from 'node:http';
+import { Agent, createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -7,7 +7,7 @@ import Redis from 'ioredis';
 import type { TestApp } from '../helpers/app';
 import { signedText } from '../helpers/push';
 import { describeWithRedisServer, RedisServer } from '../helpers/redis-server';
-import { appOn, KEY_PREFIX, PROMPT, scanKeys, sleep } from './fixtures';
+import { appOn, KEY_PREFIX, post, PROMPT, scanKeys, sleep } from './fixtures';
 
 /**
  * A soak: 10 000 distinct followers each start the dialogue through one app instance. Memory stays
@@ -30,19 +30,6 @@ function gcFunction(): () => void {
   return runInNewContext('gc') as () => void;
 }
 
-function post(port: number, agent: Agent, push: { query: Record<string, string>; body: string }): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path: `/wechat?${new URLSearchParams(push.query)}`, agent, headers: { 'content-type': 'text/xml' } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end(push.body);
-  });
-}
 
 describeWithRedisServer('a soak of 10 000 followers', () => {
   let server: RedisServer;

@@ -1,6 +1,7 @@
 import { createCipheriv } from 'node:crypto';
 import { inspect } from 'node:util';
 import { ProtocolError, WechatCrypto, computeSignature, openPush, parseXmlFields } from '../../src/wechat';
+import { thrown } from '../helpers/thrown';
 
 /**
  * Published vectors, copied as data. Account: token `pamtest`, appid `wxb11529c136998cb6`.
@@ -32,15 +33,6 @@ const EASYWECHAT = {
 const pam = (): WechatCrypto => new WechatCrypto(PAM.appId, [PAM.encodingAesKey]);
 const CURRENT = 'CurrentKeyForRotationTests0123456789abcdefg';
 const PREVIOUS = 'PreviousKeyForRotationTests0123456789abcdef';
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
 
 /** Seals arbitrary bytes under the pamtest key, to build plaintexts our encrypt would never make. */
 function sealRaw(plain: Buffer): string {

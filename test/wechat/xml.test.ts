@@ -1,19 +1,11 @@
 import { hasMarkupDeclaration, parseXmlFields, toInbound, type InboundMessage } from '../../src/wechat';
 import { eventXml, imageXml, textXml, voiceXml, xmlOf } from '../../src/wechat/client-sign';
+import { thrown } from '../helpers/thrown';
 
 const who = { to: 'gh_account', from: 'opn_follower', createTime: 1700000000 };
 const common = { toUserName: 'gh_account', fromUserName: 'opn_follower', createTime: 1700000000 };
 const head = { ToUserName: 'gh_account', FromUserName: 'opn_follower', CreateTime: 1700000000 };
 const inbound = async (xml: string): Promise<InboundMessage> => toInbound(await parseXmlFields(xml));
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('toInbound, each message type', () => {
   it('reads a text message', async () => {
