@@ -1,16 +1,17 @@
 import path from 'node:path';
 import type Koa from 'koa';
-import { certAt, type Config } from './config';
+import { cycleAt } from './calendar';
+import type { Config } from './config';
 import { loadContent, type Content } from './content';
 import type { FaqPort } from './dialogue/types';
 import { formatAnswer, listTopics, loadKnowledgeBase, match, type KnowledgeBase } from './faq';
-import { createStubProvider, type FaceCheckProvider } from './face-check';
 import { createApp } from './http/app';
 import { createLogger, type Logger } from './log';
 import { createMetrics, type Metrics } from './metrics';
 import type { Notifier } from './notify';
 import { TEMPLATES_DIR } from './paths';
 import { createMemoryStore, createRedisStore, type Store } from './store';
+import { layout, type Layout } from './store/layout';
 import { createCustomerServiceNotifier, createWechatApiClient } from './wechat-api';
 import { WechatCrypto } from './wechat';
 
@@ -21,6 +22,7 @@ export interface Runtime {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly content: Content;
+  readonly layout: Layout;
   /** Turns /readyz red (draining) before the server stops accepting. */
   beginShutdown(): void;
   close(): Promise<void>;
@@ -30,7 +32,6 @@ export interface Overrides {
   readonly store?: Store;
   readonly logger?: Logger;
   readonly notifier?: Notifier;
-  readonly faceCheck?: FaceCheckProvider;
   readonly now?: () => number;
   readonly templatesDir?: string;
   readonly defaultMetrics?: boolean;
@@ -79,7 +80,7 @@ export async function compose(config: Config, o: Overrides = {}): Promise<Runtim
   if (config.env === 'production' && config.faceCheckProvider === 'stub') {
     logger.warn('FACE_CHECK_PROVIDER=stub: face checks are SIMULATED and anyone holding a link can pass it; replace it with a real provider before real certifications');
   }
-  const windowNow = () => certAt(config.cert, new Date(now()));
+  const windowNow = () => cycleAt(config.cert, now());
   const content = loadContent(templatesDir, windowNow);
   const faq = faqOfCycle(path.join(templatesDir, 'faq'), content, () => windowNow().cycle);
   let store = o.store;
@@ -96,18 +97,18 @@ export async function compose(config: Config, o: Overrides = {}): Promise<Runtim
   const metrics = createMetrics({ defaults: o.defaultMetrics ?? false });
   const api = createWechatApiClient({ settings: config.wechat, store, logger, now });
   const notifier = o.notifier ?? createCustomerServiceNotifier(api, logger);
-  const faceCheck = o.faceCheck ?? createStubProvider({ store, config, now });
+  const storeLayout = layout(config);
   const crypto = config.wechat.aesKeys.length ? new WechatCrypto(config.wechat.appId, config.wechat.aesKeys) : null;
   let shuttingDown = false;
 
   const app = createApp({
-    config, store, content, logger, metrics, now, crypto, notifier, faceCheck,
+    config, store, layout: storeLayout, content, logger, metrics, now, crypto, notifier,
     faq,
     pagesDir: path.join(templatesDir, 'face-check'),
     shuttingDown: () => shuttingDown,
   });
   return {
-    app, config, store, logger, metrics, content,
+    app, config, store, logger, metrics, content, layout: storeLayout,
     beginShutdown() {
       shuttingDown = true;
     },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { chinaDate } from './calendar';
 
 /**
  * Every setting, read once from the environment, validated and frozen. Start-up stops with a
@@ -27,7 +28,7 @@ export interface Config {
     readonly windowEnd: string;
     /** The certification cycle: the year of the window. */
     readonly cycle: number;
-    /** No CERT_WINDOW_* set: the window is 03-11..06-30 of whatever year it is now (see `certAt`). */
+    /** No CERT_WINDOW_* set: the window is 03-11..06-30 of whatever year it is now (see calendar `cycleAt`). */
     readonly followsClock: boolean;
     readonly dialogueIdleMs: number;
     readonly faceCheckTokenMs: number;
@@ -35,6 +36,8 @@ export interface Config {
   readonly replyCacheMs: number;
   /** Key of the HMAC that turns an ID number into a record key; never logged. */
   readonly idHashSecret: string;
+  /** People one follower may look up (enter an ID number for) in a day: no bulk testing of ID numbers. */
+  readonly idLookupsPerDay: number;
   readonly shutdownTimeoutMs: number;
   /** Only the stub exists today; production must name it explicitly (see README). */
   readonly faceCheckProvider: 'stub';
@@ -115,21 +118,9 @@ const schema = z.object({
   ID_HASH_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   SHUTDOWN_TIMEOUT_MS: intIn(100, 120_000).default(10_000),
   FACE_CHECK_PROVIDER: z.enum(['stub']).optional(),
+  ID_LOOKUPS_PER_DAY: intIn(1, 1000).default(20),
   WECHAT_REQUIRE_ENCRYPTION: z.enum(['true', 'false']).default('false'),
 });
-
-/** China's calendar date of `now`, as YYYY-MM-DD. */
-export function chinaDate(now: Date): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
-/** The window and cycle in force at `now`: a window that follows the clock moves to the new year. */
-export function certAt(cert: Config['cert'], now: Date): Config['cert'] {
-  if (!cert.followsClock) return cert;
-  const year = Number(chinaDate(now).slice(0, 4));
-  if (year === cert.cycle) return cert;
-  return { ...cert, cycle: year, windowStart: `${year}${cert.windowStart.slice(4)}`, windowEnd: `${year}${cert.windowEnd.slice(4)}` };
-}
 
 export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Config {
   // An empty line in .env (`WECHAT_ENCODING_AES_KEY=`) means "not set", as .env.example says.
@@ -163,7 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Conf
     throw new ConfigError('FACE_CHECK_PROVIDER is required when NODE_ENV=production; only "stub" (a simulation) exists today, so set it only knowingly');
   }
 
-  const year = Number(chinaDate(now).slice(0, 4));
+  const year = Number(chinaDate(now.getTime()).slice(0, 4));
   const windowStart = e.CERT_WINDOW_START ?? `${year}-03-11`;
   const windowEnd = e.CERT_WINDOW_END ?? `${windowStart.slice(0, 4)}-06-30`;
   if (windowEnd < windowStart) throw new ConfigError('CERT_WINDOW_END must not be before CERT_WINDOW_START');
@@ -208,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Conf
     },
     replyCacheMs: e.REPLY_CACHE_SECONDS * 1000,
     idHashSecret: required('ID_HASH_SECRET'),
+    idLookupsPerDay: e.ID_LOOKUPS_PER_DAY,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     faceCheckProvider: e.FACE_CHECK_PROVIDER ?? 'stub',
     requireEncryption: e.WECHAT_REQUIRE_ENCRYPTION === 'true',

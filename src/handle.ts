@@ -1,37 +1,31 @@
+import { randomBytes } from 'node:crypto';
+import { todayAt } from './calendar';
 import type { Config } from './config';
-import { certAt, chinaDate } from './config';
 import type { Content } from './content';
 import { holdsEntries, prefetch, respond } from './dialogue/respond';
-import { personKey } from './dialogue/person';
-import type { Ctx, FaqPort, FollowerState, Input, Outcome } from './dialogue/types';
-import { newToken, type FaceCheckProvider } from './face-check';
+import { holdsLink, renderSpeech } from './dialogue/speech';
+import { assertNever, type Ctx, type DecisionWrite, type Effect, type FaqPort, type FollowerState, type Input, type Need } from './dialogue/types';
 import type { Logger } from './log';
+import type { Metrics } from './metrics';
 import type { KeyedWrite, Store } from './store';
-import { createSealer, type Sealer } from './store/sealed';
+import type { CachedReply, CertMark, Layout } from './store/layout';
 import type { InboundMessage, Reply } from './wechat/types';
 
 export interface HandleDeps {
   readonly config: Config;
   readonly store: Store;
+  readonly layout: Layout;
   readonly content: Content;
   readonly faq: FaqPort;
-  readonly faceCheck: FaceCheckProvider;
   readonly logger: Logger;
+  readonly metrics: Metrics;
   readonly now: () => number;
 }
-
-/** Keys of one follower share a hash tag, so that one Lua script may touch them all in Redis Cluster. */
-export const followerKeys = (openid: string) => ({
-  state: `f:{${openid}}:state`,
-  /** Present while a dialogue is open, and for a day after, so a timed-out follower is told why. */
-  open: `f:{${openid}}:open`,
-  delivery: (id: string) => `f:{${openid}}:d:${id}`,
-});
 
 /** WeChat delivers a push up to three times; this identifies one delivery's retries. */
 export function deliveryId(m: InboundMessage): string {
   if (m.msgType === 'event') return `e:${m.createTime}:${m.event === 'other' ? m.rawEvent : m.event}:${'eventKey' in m ? (m.eventKey ?? '') : ''}`;
-  return `m:${m.msgId ?? ''}:${m.createTime}`;
+  return `m:${m.msgId ?? ''}:${m.createTime}:${m.msgType}`;
 }
 
 export function toInput(m: InboundMessage): Input {
@@ -60,23 +54,18 @@ export function toInput(m: InboundMessage): Input {
         case 'LOCATION':
         case 'other':
           return { kind: 'silent' };
+        default:
+          return assertNever(m);
       }
+    default:
+      return assertNever(m);
   }
 }
 
-const PENDING = '"pending"';
+const PENDING: CachedReply = { kind: 'pending' };
 const SILENT: Reply = { kind: 'none' };
-const sealers = new WeakMap<Config, Sealer>();
-const sealerFor = (config: Config): Sealer => {
-  let s = sealers.get(config);
-  if (!s) sealers.set(config, (s = createSealer(config.idHashSecret, 'follower-state')));
-  return s;
-};
-/** A stored follower state in clear (for operators' tools and tests); null when it is not ours. */
-export const openState = (config: Config, raw: string): string | null => sealerFor(config).open(raw);
 /** How long a delivery stays claimed while it is handled; far beyond WeChat's 5 s. */
 const CLAIM_MS = 15_000;
-const OPEN_MARK_MS = 24 * 3600_000;
 const MAX_RACES = 8;
 
 /** Thrown when a follower's state kept changing under us; answered with 系统繁忙. */
@@ -84,22 +73,23 @@ export class ContentionError extends Error {}
 
 /**
  * From a typed push to the reply: deduplicate the delivery and load the follower's state in one
- * round trip, run the pure core, run its effects, then save state and cache the reply in one
- * atomic write. A concurrent message of the same follower makes the write fail; then the core runs
- * again on the newer state, so no update is lost and no step is taken twice.
+ * round trip, run the pure core, then save its state, the writes its decision needs and the
+ * reply in one atomic compare-and-set, and only then run its effects. A concurrent message of the
+ * same follower makes the save fail; the core then runs again on the newer state, so no update is
+ * lost, no step is taken twice and no write of a losing run is left behind.
  */
 export async function handle(message: InboundMessage, deps: HandleDeps): Promise<Reply> {
-  const { store, config } = deps;
-  const keys = followerKeys(message.fromUserName);
+  const { store, layout } = deps;
+  const keys = layout.follower(message.fromUserName);
   const deliveryKey = keys.delivery(deliveryId(message));
-  const claim = await store.claimAndRead(deliveryKey, PENDING, CLAIM_MS, [keys.state, keys.open]);
-  if (!claim.claimed) return (await awaitFirstReply(store, deliveryKey, claim.existing)) ?? { kind: 'text', content: deps.content.text('busy') };
+  const claim = await store.claimAndRead(deliveryKey, layout.codecs.reply.encode(PENDING), CLAIM_MS, [keys.state.key, keys.open.key]);
+  if (!claim.claimed) return (await awaitFirstReply(deps, deliveryKey, claim.existing)) ?? { kind: 'text', content: deps.content.text('busy') };
 
   const input = toInput(message);
   try {
     if (input.kind !== 'silent') return await converse(message.fromUserName, input, claim.values, deliveryKey, deps);
     // Nothing to say and nothing to change: only remember that this delivery was answered.
-    await store.set(deliveryKey, JSON.stringify(SILENT), config.replyCacheMs);
+    await store.set(deliveryKey, layout.codecs.reply.encode({ kind: 'none' }), layout.replyCacheMs);
     return SILENT;
   } catch (err) {
     // Release the claim, so that WeChat's retry of this delivery is handled afresh.
@@ -110,83 +100,142 @@ export async function handle(message: InboundMessage, deps: HandleDeps): Promise
 
 /** Runs the core until its result is saved on the state it was computed from. */
 async function converse(openid: string, input: Input, loaded: (string | null)[], deliveryKey: string, deps: HandleDeps): Promise<Reply> {
-  const { store, config } = deps;
-  const keys = followerKeys(openid);
-  const sealer = sealerFor(config);
-  let attemptId: string | undefined;
+  const { store, layout } = deps;
+  const keys = layout.follower(openid);
+  // One token for every run of this message: a lost race must not hand out a second link.
+  const token = `${keys.tag}${randomBytes(24).toString('base64url')}`;
   let [stateRaw, openRaw] = loaded;
   for (let race = 0; race < MAX_RACES; race++) {
-    const state = parseState(stateRaw == null ? null : sealer.open(stateRaw), deps.logger);
-    const fetched = new Map<string, string | null>();
-    const ctx = ctxFor(openid, deps, fetched, stateRaw == null && openRaw != null);
-    const wanted = prefetch(state, input, ctx);
-    if (wanted.length) {
-      const values = await store.getMany(wanted);
-      wanted.forEach((k, i) => fetched.set(k, values[i] ?? null));
-    }
+    const state = readState(stateRaw ?? null, deps);
+    const now = deps.now();
+    const base = ctxFor(openid, keys.tag, token, now, deps, stateRaw == null && openRaw != null);
+    const ctx = { ...base, known: await load(prefetch(state, input, base), base.today, keys, deps) };
     const out = respond(state, input, ctx);
-    const reply = await realise(out, deps, () => (attemptId ??= newToken()));
+    const content = renderSpeech(out.reply, deps.content, deps.faq);
+    const reply: Reply = content === null ? SILENT : { kind: 'text', content };
+    const cached = content === null ? layout.codecs.reply.encode({ kind: 'none' }) : (holdsLink(out.reply) ? layout.codecs.sealedReply : layout.codecs.reply).encode({ kind: 'text', content });
+    const deliveryWrite: KeyedWrite = { key: deliveryKey, write: { value: cached, ttlMs: layout.replyCacheMs } };
+
+    if (!ctx.expired && out.writes.length === 0 && sameState(state, out.state)) {
+      // Nothing changed (a question answered, a wrong answer re-asked): only the reply needs keeping.
+      await store.set(deliveryKey, cached, layout.replyCacheMs);
+      return reply;
+    }
     const writes: KeyedWrite[] = [
-      { key: keys.open, write: holdsEntries(out.state) ? { value: '1', ttlMs: OPEN_MARK_MS } : null },
-      { key: deliveryKey, write: { value: JSON.stringify(reply), ttlMs: config.replyCacheMs } },
+      { key: keys.open.key, write: holdsEntries(out.state) ? { value: keys.open.codec.encode(1), ttlMs: keys.open.ttlMs } : null },
+      deliveryWrite,
+      ...out.writes.map((w) => decisionWrite(w, keys, deps)),
     ];
-    const next = out.state ? { value: sealer.seal(JSON.stringify(out.state)), ttlMs: config.cert.dialogueIdleMs } : null;
-    if (await store.compareAndSet(keys.state, stateRaw ?? null, next, writes)) return reply;
-    [stateRaw, openRaw] = await store.getMany([keys.state, keys.open]);
+    const next = storable(out.state) ? { value: keys.state.codec.encode(out.state!), ttlMs: keys.state.ttlMs } : null;
+    if (await store.compareAndSet(keys.state.key, stateRaw ?? null, next, writes)) {
+      runEffects(out.effects, deps);
+      return reply;
+    }
+    [stateRaw, openRaw] = await store.getMany([keys.state.key, keys.open.key]);
   }
   throw new ContentionError(`state of a follower changed ${MAX_RACES} times while answering`);
 }
 
-function ctxFor(openid: string, deps: HandleDeps, fetched: Map<string, string | null>, expired: boolean): Ctx {
+/** A state with nothing in it is not kept: a follower who only asks questions leaves no state behind. */
+const storable = (s: FollowerState | null): boolean => s !== null && (s.dialogue !== undefined || s.acknowledged === true || (s.choices?.length ?? 0) > 0);
+const sameState = (a: FollowerState | null, b: FollowerState | null) =>
+  storable(a) === storable(b) && (!storable(a) || JSON.stringify(a) === JSON.stringify(b));
+
+function readState(raw: string | null, deps: HandleDeps): FollowerState | null {
+  if (raw === null) return null;
+  const s = deps.layout.codecs.state.decode(raw);
+  // An unreadable state is dropped rather than failing every message of this follower.
+  if (s === null) deps.logger.warn('dropped an unreadable follower state');
+  return s;
+}
+
+function ctxFor(openid: string, tag: string, token: string, now: number, deps: HandleDeps, expired: boolean): Omit<Ctx, 'known'> {
+  const { config, layout } = deps;
   return {
     openid,
+    follower: tag,
     content: deps.content,
     faq: deps.faq,
-    cert: certAt(deps.config.cert, new Date(deps.now())),
-    today: chinaDate(new Date(deps.now())),
-    personKey: (id) => personKey(deps.config.idHashSecret, id),
-    fetched,
+    today: todayAt(config.cert, now),
+    now,
+    dialogueIdleMs: config.cert.dialogueIdleMs,
+    linkMs: config.cert.faceCheckTokenMs,
+    lookupsPerDay: config.idLookupsPerDay,
+    personKey: layout.personKey,
+    nameKey: layout.nameKey,
+    token,
+    linkUrl: (t) => `${config.publicBaseUrl}/face-check/${t}`,
     expired,
   };
 }
 
-/** Runs the effects the core asked for and renders the reply that needed their results. */
-async function realise(out: Outcome, deps: HandleDeps, attemptId: () => string): Promise<Reply> {
-  let link = '';
-  for (const effect of out.effects) {
-    switch (effect.type) {
-      case 'startFaceCheck':
-        link = (await deps.faceCheck.start(effect.attempt, attemptId())).url;
-        break;
+type FollowerKeys = ReturnType<Layout['follower']>;
+
+/** Reads what the core asked for, in one round trip. */
+async function load(needs: readonly Need[], today: Ctx['today'], keys: FollowerKeys, deps: HandleDeps): Promise<Ctx['known']> {
+  const marks = new Map<string, CertMark | null>();
+  if (needs.length === 0) return { marks, lookups: 0 };
+  const { layout } = deps;
+  const slotOf = (n: Need) => {
+    switch (n.type) {
+      case 'mark':
+        return layout.mark(today.cert.cycle, n.personKey).key;
+      case 'lookups':
+        return keys.lookups(today.date).key;
+      default:
+        return assertNever(n);
     }
-  }
-  if ('silent' in out.reply) return { kind: 'none' };
-  if ('withLink' in out.reply) return { kind: 'text', content: out.reply.withLink(link) };
-  return { kind: 'text', content: out.reply.text };
+  };
+  const values = await deps.store.getMany(needs.map(slotOf));
+  let lookups = 0;
+  needs.forEach((n, i) => {
+    const raw = values[i] ?? null;
+    if (n.type === 'mark') marks.set(n.personKey, raw === null ? null : layout.codecs.mark.decode(raw));
+    else lookups = raw === null ? 0 : (layout.codecs.lookups.decode(raw) ?? 0);
+  });
+  return { marks, lookups };
 }
 
-function parseState(raw: string | null, logger: Logger): FollowerState | null {
-  if (raw === null) return null;
-  try {
-    const s = JSON.parse(raw) as FollowerState;
-    if (s && s.v === 1) return s;
-  } catch {
-    // fall through: an unreadable state is dropped rather than crashing every message of this follower
+function decisionWrite(w: DecisionWrite, keys: FollowerKeys, deps: HandleDeps): KeyedWrite {
+  switch (w.type) {
+    case 'link': {
+      const slot = deps.layout.link(keys.tag, w.token);
+      return { key: slot.key, write: { value: slot.codec.encode(w.record), ttlMs: slot.ttlMs } };
+    }
+    case 'lookups': {
+      const slot = keys.lookups(w.day);
+      return { key: slot.key, write: { value: slot.codec.encode(w.count), ttlMs: slot.ttlMs } };
+    }
+    default:
+      return assertNever(w);
   }
-  logger.warn('dropped an unreadable follower state');
-  return null;
+}
+
+/** Effects run after the save, from what was saved; a failing one never undoes the answer. */
+function runEffects(effects: readonly Effect[], deps: HandleDeps): void {
+  for (const e of effects) {
+    switch (e.type) {
+      case 'linkIssued':
+        deps.metrics.links.inc({ category: e.category });
+        break;
+      default:
+        assertNever(e.type);
+    }
+  }
 }
 
 /**
  * A retry of a delivery still being handled waits for the first answer rather than answering twice.
  * null: the first never answered in time (it failed, or is stuck); the retry then says 系统繁忙.
  */
-async function awaitFirstReply(store: Store, key: string, existing: string): Promise<Reply | null> {
-  let value: string | null = existing;
-  for (let waited = 0; value === PENDING && waited < 4000; waited += 50) {
+async function awaitFirstReply(deps: HandleDeps, key: string, existing: string): Promise<Reply | null> {
+  const { codecs } = deps.layout;
+  const decode = (raw: string | null): CachedReply | null => (raw === null ? null : (codecs.reply.decode(raw) ?? codecs.sealedReply.decode(raw)));
+  let value = decode(existing);
+  for (let waited = 0; value?.kind === 'pending' && waited < 4000; waited += 50) {
     await new Promise((r) => setTimeout(r, 50));
-    value = await store.get(key);
+    value = decode(await deps.store.get(key));
   }
-  if (value === null || value === PENDING) return null;
-  return JSON.parse(value) as Reply;
+  if (value === null || value.kind === 'pending') return null;
+  return value;
 }

@@ -15,6 +15,7 @@ export function createMetrics(opts: { defaults?: boolean } = {}) {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
+    links: new Counter({ name: 'face_check_links_total', help: 'Face-check links issued, by category', labelNames: ['category'] as const, registers: [registry] }),
     notifications: new Counter({ name: 'wechat_notifications_total', help: 'Customer-service messages, by outcome', labelNames: ['outcome'] as const, registers: [registry] }),
   };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, certAt, loadConfig } from '../src/config';
+import { cycleAt } from '../src/calendar';
+import { ConfigError, loadConfig } from '../src/config';
 
 const prod = { NODE_ENV: 'production', WECHAT_TOKEN: 'abc123', WECHAT_APP_ID: 'wx1', WECHAT_APP_SECRET: 's', ID_HASH_SECRET: 'x'.repeat(32), REDIS_URL: 'redis://r:6379', PUBLIC_BASE_URL: 'https://cert.example.cn', FACE_CHECK_PROVIDER: 'stub' };
 
@@ -64,10 +65,10 @@ describe('configuration', () => {
 
   it('moves a window that follows the clock into the new year, and keeps a configured one', () => {
     const started = loadConfig({}, new Date('2026-11-28T12:00:00+08:00'));
-    const next = certAt(started.cert, new Date('2027-03-12T09:00:00+08:00'));
+    const next = cycleAt(started.cert, Date.parse('2027-03-12T09:00:00+08:00'));
     expect(next).toMatchObject({ cycle: 2027, windowStart: '2027-03-11', windowEnd: '2027-06-30' });
     const fixed = loadConfig({ CERT_WINDOW_START: '2026-03-11', CERT_WINDOW_END: '2026-06-30' });
-    expect(certAt(fixed.cert, new Date('2027-03-12T09:00:00+08:00')).cycle).toBe(2026);
+    expect(cycleAt(fixed.cert, Date.parse('2027-03-12T09:00:00+08:00')).cycle).toBe(2026);
   });
 
   it('refuses WECHAT_REQUIRE_ENCRYPTION without an EncodingAESKey', () => {

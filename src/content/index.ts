@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import type { Config } from '../config';
+import { windowVars } from '../calendar';
 import { TemplateError, flattenVars, render, type Vars } from './render';
 
 export { render, flattenVars, TemplateError, type Vars } from './render';
@@ -12,7 +13,7 @@ const MESSAGE_KEYS = [
   'busy', 'welcome', 'unsupported', 'voiceUnclear', 'fallback', 'suggest', 'topics', 'answerFooter', 'choiceOutOfRange',
   'notYetOpen', 'afterWindow', 'notice', 'noticeOnly', 'noticeNotAcknowledged', 'categoryPrompt', 'categoryInvalid',
   'idPrompt', 'idInvalidLength', 'idInvalidChars', 'idInvalidDate', 'idInvalidChecksum', 'alreadyCertified',
-  'namePrompt', 'nameInvalid', 'phonePrompt', 'phoneInvalid', 'confirmPrompt', 'linkIssued', 'linkPending',
+  'lookupLimit', 'namePrompt', 'nameInvalid', 'phonePrompt', 'phoneInvalid', 'confirmPrompt', 'linkIssued', 'linkPending',
   'inDialogue', 'helpInDialogue', 'reask', 'backAtStart', 'exited', 'nothingToExit', 'expired', 'resultPass', 'resultFail',
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
@@ -28,7 +29,7 @@ const commandsSchema = z.object({ start: words, help: words, greet: words, exit:
 export type CommandName = keyof z.infer<typeof commandsSchema>;
 
 /** Values filled in at reply time; a template may use only these besides the facts and the window. */
-const MOMENT_VARS = ['list', 'max', 'count', 'maskedId', 'maskedName', 'maskedPhone', 'category', 'date', 'link', 'minutes'];
+const MOMENT_VARS = ['limit', 'list', 'max', 'count', 'maskedId', 'maskedName', 'maskedPhone', 'category', 'date', 'link', 'minutes'];
 
 export interface Content {
   /** Facts and the window values in force now, which every template can use. */
@@ -41,17 +42,6 @@ export interface Content {
   is(text: string, command: CommandName): boolean;
   /** Renders a message with the facts, the window and `moment`. */
   text(key: MessageKey, moment?: Vars): string;
-}
-
-/** Chinese date of a YYYY-MM-DD string, e.g. 3月11日. */
-export const monthDay = (d: string) => `${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
-
-/** What the window offers templates: year, start, end, and the month from which payment stops. */
-export function windowVars(cert: Config['cert']): Vars {
-  const endMonth = Number(cert.windowEnd.slice(5, 7));
-  const endYear = Number(cert.windowEnd.slice(0, 4));
-  const suspendFrom = endMonth === 12 ? `${endYear + 1}年1月` : `${endYear}年${endMonth + 1}月`;
-  return { 'window.year': String(cert.cycle), 'window.start': monthDay(cert.windowStart), 'window.end': monthDay(cert.windowEnd), 'window.suspendFrom': suspendFrom };
 }
 
 /** Commands are compared without spaces, punctuation or case, and with full-width forms folded. */
@@ -109,6 +99,3 @@ export function loadContent(dir: string, window: Config['cert'] | (() => Config[
   });
 }
 
-
-/** 2024-03-11 → 2024年3月11日, as a follower reads a date. */
-export const cnDate = (d: string) => `${d.slice(0, 4)}年${monthDay(d)}`;

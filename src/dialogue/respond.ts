@@ -1,78 +1,83 @@
+import { minutesOf } from '../calendar';
 import { CLICK_KEYS } from '../menu-keys';
-import { parseName } from './person';
 import { numbered, parseNumber } from './choice';
+import { parseName } from './person';
 import { STEPS } from './steps';
-import type { Action, Ctx, Dialogue, FollowerState, Input, Outcome, ReplyPlan } from './types';
+import { assertNever, type Action, type Ctx, type Dialogue, type FollowerState, type Input, type Line, type Need, type Outcome, type Paragraph, type PreCtx } from './types';
 
 /**
- * The framework-free core: (state, input) → (next state, reply, effects). Pure: everything it needs
- * from the store was read before (`prefetch`), and what it wants done is returned as effects.
+ * The framework-free core: (state, input) → (next state, reply, writes, effects), all plain data.
+ * Pure: everything it needs from the store was read before (`prefetch`), random values come in
+ * through `ctx`, and what it wants done is returned for the caller to save and run.
  */
 export function respond(state: FollowerState | null, input: Input, ctx: Ctx): Outcome {
   const out = route(state ?? { v: 1 }, input, ctx);
-  if (!ctx.expired || !('text' in out.reply)) return out;
-  const note = ctx.content.text('expired', { minutes: String(Math.round(ctx.cert.dialogueIdleMs / 60_000)) });
-  return { ...out, reply: { text: `${note}\n\n${out.reply.text}` } };
+  if (!ctx.expired || !('say' in out.reply)) return out;
+  const note: Paragraph = [{ key: 'expired', vars: { minutes: minutesOf(ctx.dialogueIdleMs) } }];
+  return { ...out, reply: { say: [note, ...out.reply.say] } };
 }
 
-/** Keys the core needs read from the store before it can answer this input. */
-export function prefetch(state: FollowerState | null, input: Input, ctx: Ctx): string[] {
+/** What the core needs read from the store before it can answer this input. */
+export function prefetch(state: FollowerState | null, input: Input, ctx: PreCtx): Need[] {
   const d = state?.dialogue;
   if (!d || input.kind !== 'text') return [];
-  return STEPS[d.step].prefetch?.(input.text, d, ctx) ?? [];
+  return STEPS[d.step].needs?.(input.text, d, ctx) ?? [];
 }
 
 /** A dialogue still holding entered data (not yet at a link or a found record): its time-out is worth telling. */
 export const holdsEntries = (state: FollowerState | null): boolean => !!state?.dialogue && !STEPS[state.dialogue.step].done;
 
-const SEP = '\n\n';
-const say = (state: FollowerState, text: string): Outcome => ({ state, reply: { text }, effects: [] });
-const prompt = (d: Dialogue, ctx: Ctx) => STEPS[d.step].prompt(d, ctx);
-const footed = (answer: string, ctx: Ctx) => `${answer}\n${ctx.content.text('answerFooter')}`;
+const say = (state: FollowerState, ...paragraphs: Paragraph[]): Outcome => ({ state, reply: { say: paragraphs }, writes: [], effects: [] });
+const prompt = (d: Dialogue, ctx: Ctx): Line => STEPS[d.step].prompt(d, ctx);
+const keep = (s: FollowerState): FollowerState => ({ v: 1, ...(s.acknowledged ? { acknowledged: true } : {}) });
+const list = (items: readonly string[]) => ({ list: numbered(items) });
 
 function route(s: FollowerState, input: Input, ctx: Ctx): Outcome {
   const d = s.dialogue;
   switch (input.kind) {
     case 'silent':
-      return { state: s, reply: { silent: true }, effects: [] };
+      return { state: s, reply: { silent: true }, writes: [], effects: [] };
     case 'unsubscribe':
-      return { state: null, reply: { silent: true }, effects: [] };
+      return { state: null, reply: { silent: true }, writes: [], effects: [] };
     case 'subscribe':
-      return d ? say(s, `${welcome(ctx)}${SEP}${ctx.content.text('inDialogue')}\n${prompt(d, ctx)}`) : say({ v: 1, choices: HOME }, welcome(ctx));
+      return d ? say(s, [welcome(ctx)], [{ key: 'inDialogue' }, prompt(d, ctx)]) : say({ ...s, choices: HOME }, [welcome(ctx)]);
     case 'unsupported':
     case 'voiceUnclear': {
-      const text = ctx.content.text(input.kind === 'unsupported' ? 'unsupported' : 'voiceUnclear');
-      return d ? say(s, `${text}${SEP}${ctx.content.text('reask')}\n${prompt(d, ctx)}`) : say(s, text);
+      const line: Line = { key: input.kind };
+      return d ? say(s, [line], [{ key: 'reask' }, prompt(d, ctx)]) : say(s, [line]);
     }
     case 'click':
       return click(s, input.key, ctx);
     case 'text':
       return d ? inDialogue(s, d, input.text, ctx) : idle(s, input.text, ctx);
+    default:
+      return assertNever(input);
   }
 }
 
-const HOME: readonly Action[] = [{ type: 'start' }, { type: 'topics' }, { type: 'phones' }];
+const HOME: Action[] = [{ type: 'start' }, { type: 'topics' }, { type: 'phones' }];
+const welcome = (ctx: Ctx): Line => ({ key: 'welcome', vars: list(ctx.content.home) });
 
 function begin(s: FollowerState, ctx: Ctx): Outcome {
-  const { windowStart, windowEnd } = ctx.cert;
-  if (ctx.today < windowStart) return say({ v: 1, ...(s.acknowledged ? { acknowledged: true } : {}) }, ctx.content.text('notYetOpen'));
+  const phase = ctx.today.phase;
+  if (phase === 'before') return say(keep(s), [{ key: 'notYetOpen' }]);
   const dialogue: Dialogue = { step: s.acknowledged ? 'category' : 'notice', draft: {} };
-  const late = ctx.today > windowEnd ? `${ctx.content.text('afterWindow')}${SEP}` : '';
-  return say({ v: 1, dialogue, ...(s.acknowledged ? { acknowledged: true } : {}) }, `${late}${prompt(dialogue, ctx)}`);
+  const next: FollowerState = { ...keep(s), dialogue };
+  return phase === 'after' ? say(next, [{ key: 'afterWindow' }], [prompt(dialogue, ctx)]) : say(next, [prompt(dialogue, ctx)]);
 }
 
 function topics(s: FollowerState, ctx: Ctx): Outcome {
-  const list = ctx.faq.topics();
-  return say({ ...s, choices: list.map((t) => ({ type: 'faq', id: t.id })) }, ctx.content.text('topics', { list: numbered(list.map((t) => t.question)) }));
+  const items = ctx.faq.topics();
+  return say({ ...s, choices: items.map((t) => ({ type: 'faq', id: t.id })) }, [{ key: 'topics', vars: list(items.map((t) => t.question)) }]);
 }
 
+const answered = (id: string): Paragraph => [{ faq: id }, { key: 'answerFooter' }];
 function answer(s: FollowerState, id: string, ctx: Ctx): Outcome {
-  const text = ctx.faq.answer(id);
-  return text ? say({ ...s, choices: undefined }, footed(text, ctx)) : fallback(s, ctx);
+  return ctx.faq.answer(id) !== null ? say(withoutChoices(s), answered(id)) : fallback(s, ctx);
 }
+const withoutChoices = ({ choices: _, ...rest }: FollowerState): FollowerState => rest;
 
-const fallback = (s: FollowerState, ctx: Ctx): Outcome => say({ ...s, choices: HOME }, ctx.content.text('fallback', { list: numbered(ctx.content.home) }));
-const welcome = (ctx: Ctx) => ctx.content.text('welcome', { list: numbered(ctx.content.home) });
+const fallback = (s: FollowerState, ctx: Ctx): Outcome => say({ ...s, choices: HOME }, [{ key: 'fallback', vars: list(ctx.content.home) }]);
 
 function act(s: FollowerState, action: Action, ctx: Ctx): Outcome {
   switch (action.type) {
@@ -84,6 +89,8 @@ function act(s: FollowerState, action: Action, ctx: Ctx): Outcome {
       return answer(s, 'phone-numbers', ctx);
     case 'faq':
       return answer(s, action.id, ctx);
+    default:
+      return assertNever(action);
   }
 }
 
@@ -91,69 +98,70 @@ function act(s: FollowerState, action: Action, ctx: Ctx): Outcome {
 function idle(s: FollowerState, text: string, ctx: Ctx): Outcome {
   if (ctx.content.is(text, 'start')) return begin(s, ctx);
   if (ctx.content.is(text, 'help')) return topics(s, ctx);
-  if (ctx.content.is(text, 'greet')) return say({ ...s, choices: HOME }, welcome(ctx));
-  if (ctx.content.is(text, 'exit') || ctx.content.is(text, 'back')) return say({ ...s, choices: HOME }, ctx.content.text('nothingToExit'));
+  if (ctx.content.is(text, 'greet')) return say({ ...s, choices: HOME }, [welcome(ctx)]);
+  if (ctx.content.is(text, 'exit') || ctx.content.is(text, 'back')) return say({ ...s, choices: HOME }, [{ key: 'nothingToExit' }]);
   const n = parseNumber(text);
   if (n !== null && s.choices?.length) {
     const action = s.choices[n - 1];
-    return action ? act(s, action, ctx) : say(s, ctx.content.text('choiceOutOfRange', { max: String(s.choices.length) }));
+    return action ? act(s, action, ctx) : say(s, [{ key: 'choiceOutOfRange', vars: { max: String(s.choices.length) } }]);
   }
   const m = ctx.faq.match(text);
   switch (m.kind) {
     case 'answer':
-      return say({ ...s, choices: undefined }, footed(m.text, ctx));
+      return say(withoutChoices(s), answered(m.id));
     case 'suggest':
-      return say({ ...s, choices: m.options.map((t) => ({ type: 'faq', id: t.id })) }, ctx.content.text('suggest', { list: numbered(m.options.map((t) => t.question)) }));
+      return say({ ...s, choices: m.options.map((t) => ({ type: 'faq', id: t.id })) }, [{ key: 'suggest', vars: list(m.options.map((t) => t.question)) }]);
     case 'none':
       // Right after a time-out the text is most likely the answer to a step that is gone: start afresh.
       return ctx.expired ? begin(s, ctx) : fallback(s, ctx);
+    default:
+      return assertNever(m);
   }
 }
 
 /** Inside the dialogue: commands first, then the step's answer, then a question; never lose progress. */
 function inDialogue(s: FollowerState, d: Dialogue, text: string, ctx: Ctx): Outcome {
   const def = STEPS[d.step];
-  const again = (before: string) => say(s, `${before}${SEP}${prompt(d, ctx)}`);
-  if (ctx.content.is(text, 'exit')) return say({ v: 1, ...(s.acknowledged ? { acknowledged: true } : {}) }, ctx.content.text('exited'));
+  const again = (...before: Paragraph[]) => say(s, ...before, [prompt(d, ctx)]);
+  const answerThenAgain = (id: string) => again([{ faq: id }], [{ key: 'reask' }]);
+  if (ctx.content.is(text, 'exit')) return say(keep(s), [{ key: 'exited' }]);
   if (ctx.content.is(text, 'back')) {
-    if (!def.back) return again(ctx.content.text('backAtStart'));
+    if (!def.back) return again([{ key: 'backAtStart' }]);
     const prev: Dialogue = { ...d, step: def.back };
-    return say({ ...s, dialogue: prev }, prompt(prev, ctx));
+    return say({ ...s, dialogue: prev }, [prompt(prev, ctx)]);
   }
   // After a failed face check the follower is told to send 认证 again: that must start anew, not resume the spent link.
-  if (ctx.content.is(text, 'start')) return def.done ? begin(s, ctx) : again(ctx.content.text('inDialogue'));
-  if (ctx.content.is(text, 'help')) return again(ctx.content.text('helpInDialogue'));
-  if (ctx.content.is(text, 'greet')) return again(ctx.content.text('inDialogue'));
+  if (ctx.content.is(text, 'start')) return def.done ? begin(s, ctx) : again([{ key: 'inDialogue' }]);
+  if (ctx.content.is(text, 'help')) return again([{ key: 'helpInDialogue' }]);
+  if (ctx.content.is(text, 'greet')) return again([{ key: 'inDialogue' }]);
 
   // A question typed at the name step must never become someone's name.
   if (d.step === 'name') {
     const m = ctx.faq.match(text);
-    if (m.kind === 'answer') return again(`${m.text}${SEP}${ctx.content.text('reask')}`);
-    if (m.kind === 'suggest' && !parseName(text).ok) return again(ctx.content.text('nameInvalid'));
+    if (m.kind === 'answer') return answerThenAgain(m.id);
+    if (m.kind === 'suggest' && !parseName(text).ok) return again([{ key: 'nameInvalid' }]);
   }
   const r = def.accept(text, d, ctx);
   if ('next' in r) {
     const acknowledged = r.acknowledged ?? s.acknowledged;
     const state: FollowerState = { v: 1, dialogue: r.next, ...(acknowledged ? { acknowledged: true } : {}) };
-    const reply: ReplyPlan = r.reply ?? { text: prompt(r.next, ctx) };
-    return { state, reply, effects: r.effects ?? [] };
+    return { state, reply: { say: r.reply ?? [[prompt(r.next, ctx)]] }, writes: r.writes ?? [], effects: r.effects ?? [] };
   }
   const m = ctx.faq.match(text);
-  if (m.kind === 'answer') return again(`${m.text}${SEP}${ctx.content.text('reask')}`);
-  return r.reason ? again(r.reason) : say(s, prompt(d, ctx));
+  if (m.kind === 'answer') return answerThenAgain(m.id);
+  return r.reason ? again([r.reason]) : say(s, [prompt(d, ctx)]);
 }
 
 function click(s: FollowerState, key: string, ctx: Ctx): Outcome {
   const d = s.dialogue;
-  const thenResume = (o: Outcome): Outcome =>
-    d && 'text' in o.reply ? say(s, `${o.reply.text}${SEP}${ctx.content.text('reask')}\n${prompt(d, ctx)}`) : o;
+  const thenResume = (o: Outcome): Outcome => (d && 'say' in o.reply ? say(s, ...o.reply.say, [{ key: 'reask' }, prompt(d, ctx)]) : o);
   switch (key) {
     case CLICK_KEYS.certStart:
-      return d && !STEPS[d.step].done ? say(s, `${ctx.content.text('inDialogue')}\n${prompt(d, ctx)}`) : begin(s, ctx);
+      return d && !STEPS[d.step].done ? say(s, [{ key: 'inDialogue' }, prompt(d, ctx)]) : begin(s, ctx);
     case CLICK_KEYS.certNotice:
-      return thenResume(say(s, ctx.content.text('noticeOnly')));
+      return thenResume(say(s, [{ key: 'noticeOnly' }]));
     case CLICK_KEYS.faqTopics:
-      return d ? say(s, `${ctx.content.text('helpInDialogue')}${SEP}${prompt(d, ctx)}`) : topics(s, ctx);
+      return d ? say(s, [{ key: 'helpInDialogue' }], [prompt(d, ctx)]) : topics(s, ctx);
     case CLICK_KEYS.helpPhones:
       return thenResume(answer(s, 'phone-numbers', ctx));
     case CLICK_KEYS.careGuide:

@@ -1,131 +1,155 @@
-import { cnDate } from '../content';
+import { cnDate, minutesOf } from '../calendar';
+import type { CertMark } from '../store/layout';
 import { numbered, parseNumber, pickOption } from './choice';
 import { maskId, maskName, maskPhone, parseIdNumber, parseMobile, parseName } from './person';
-import { recordKey, type Ctx, type Dialogue, type Effect, type ReplyPlan, type Step } from './types';
+import type { Ctx, PreCtx, DecisionWrite, Dialogue, Effect, Line, Need, Paragraph, Step } from './types';
 
 /**
  * The certification dialogue as data: each step's prompt, where 返回 leads, how it reads an answer,
- * and which stored values it needs read before it can decide. `accept` is pure.
+ * and what it needs read from the store before it can decide. `accept` is pure.
  */
 export interface StepDef {
-  prompt(d: Dialogue, ctx: Ctx): string;
+  prompt(d: Dialogue, ctx: Ctx): Line;
   back: Step | null;
   /** The work is done here (link issued, or already certified): 认证 starts a new one instead of resuming. */
   done?: true;
   accept(text: string, d: Dialogue, ctx: Ctx): Accepted | Refused;
-  prefetch?(text: string, d: Dialogue, ctx: Ctx): string[];
+  needs?(text: string, d: Dialogue, ctx: PreCtx): Need[];
 }
 export interface Accepted {
   readonly next: Dialogue;
-  readonly reply?: ReplyPlan;
+  /** Instead of the next step's prompt. */
+  readonly reply?: readonly Paragraph[];
+  readonly writes?: readonly DecisionWrite[];
   readonly effects?: readonly Effect[];
   readonly acknowledged?: boolean;
 }
 /** `reason` null: the text is simply not an answer to this step (no complaint, just ask again). */
-export interface Refused { readonly reason: string | null }
+export interface Refused { readonly reason: Line | null }
 
 const categoryName = (ctx: Ctx, i: number | undefined) => ctx.content.categories[i ?? 0]?.name ?? '';
+const birthLimit = (ctx: PreCtx) => new Date(`${ctx.today.date}T00:00:00+08:00`);
 
-interface CertRecord { readonly date: string }
-function certified(ctx: Ctx, id: string): CertRecord | null {
-  const raw = ctx.fetched.get(recordKey(ctx.cert.cycle, ctx.personKey(id)));
-  return raw ? (JSON.parse(raw) as CertRecord) : null;
-}
-const certifiedStep = (id: string, rec: CertRecord): Dialogue => ({ step: 'certified', draft: {}, masked: { id: maskId(id), date: rec.date } });
+const markOf = (ctx: Ctx, id: string): CertMark | null => ctx.known.marks.get(ctx.personKey(id)) ?? null;
+const certifiedStep = (id: string, mark: CertMark): Dialogue => ({ step: 'certified', draft: {}, masked: { id: maskId(id), date: mark.date } });
+/**
+ * Whether this follower may hear that the person is already certified: the phone that certified
+ * them hears it at once; anyone else only with the name the person was certified under.
+ */
+const mayTell = (ctx: Ctx, id: string, mark: CertMark, name?: string) =>
+  mark.by === ctx.follower || (name !== undefined && mark.nameKey !== undefined && mark.nameKey === ctx.nameKey(id, name));
+const markNeed = (ctx: PreCtx, id: string | undefined): Need[] => (id ? [{ type: 'mark', personKey: ctx.personKey(id) }] : []);
+
 const anotherPerson = (text: string, _: Dialogue, ctx: Ctx): Accepted | Refused =>
   parseNumber(text) === 1 || ctx.content.is(text, 'another') ? { next: { step: 'category', draft: {} }, acknowledged: true } : { reason: null };
 
 export const STEPS: Readonly<Record<Step, StepDef>> = {
   notice: {
-    prompt: (_, ctx) => ctx.content.text('notice'),
+    prompt: () => ({ key: 'notice' }),
     back: null,
     accept: (text, _, ctx) =>
       parseNumber(text) === 1 || ctx.content.is(text, 'acknowledge')
         ? { next: { step: 'category', draft: {} }, acknowledged: true }
-        : { reason: ctx.content.text('noticeNotAcknowledged') },
+        : { reason: { key: 'noticeNotAcknowledged' } },
   },
   category: {
-    prompt: (_, ctx) => ctx.content.text('categoryPrompt', { list: numbered(ctx.content.categories.map((c) => `${c.name}（${c.hint}）`)) }),
+    prompt: (_, ctx) => ({ key: 'categoryPrompt', vars: { list: numbered(ctx.content.categories.map((c) => `${c.name}（${c.hint}）`)) } }),
     back: 'notice',
     accept(text, d, ctx) {
       const i = pickOption(text, ctx.content.categories.map((c) => c.name));
       if (i !== null) return { next: { step: 'id', draft: { ...d.draft, category: i } } };
       const n = parseNumber(text);
-      return { reason: ctx.content.text(n !== null ? 'choiceOutOfRange' : 'categoryInvalid', { max: String(ctx.content.categories.length) }) };
+      return { reason: { key: n !== null ? 'choiceOutOfRange' : 'categoryInvalid', vars: { max: String(ctx.content.categories.length) } } };
     },
   },
   id: {
-    prompt: (_, ctx) => ctx.content.text('idPrompt'),
+    prompt: () => ({ key: 'idPrompt' }),
     back: 'category',
-    prefetch(text, _, ctx) {
-      const id = parseIdNumber(text, new Date(`${ctx.today}T00:00:00+08:00`));
-      return id.ok ? [recordKey(ctx.cert.cycle, ctx.personKey(id.value))] : [];
+    needs(text, _, ctx) {
+      const id = parseIdNumber(text, birthLimit(ctx));
+      return id.ok ? [...markNeed(ctx, id.value), { type: 'lookups' }] : [];
     },
-    accept(text, d, ctx) {
-      const id = parseIdNumber(text, new Date(`${ctx.today}T00:00:00+08:00`));
+    accept(text, d, ctx): Accepted | Refused {
+      const id = parseIdNumber(text, birthLimit(ctx));
       if (!id.ok) {
         const key = ({ length: 'idInvalidLength', chars: 'idInvalidChars', date: 'idInvalidDate', checksum: 'idInvalidChecksum' } as const)[id.reason];
-        return { reason: ctx.content.text(key, { count: String(id.count ?? 0) }) };
+        return { reason: { key, vars: { count: String(id.count ?? 0) } } };
       }
-      const rec = certified(ctx, id.value);
-      if (rec) return { next: certifiedStep(id.value, rec) };
-      return { next: { step: 'name', draft: { ...d.draft, id: id.value } } };
+      // Every person looked up counts, so that nobody can test ID numbers in bulk from one phone.
+      if (ctx.known.lookups >= ctx.lookupsPerDay) return { reason: { key: 'lookupLimit', vars: { limit: String(ctx.lookupsPerDay) } } };
+      const writes: DecisionWrite[] = [{ type: 'lookups', day: ctx.today.date, count: ctx.known.lookups + 1 }];
+      const mark = markOf(ctx, id.value);
+      if (mark && mayTell(ctx, id.value, mark)) return { next: certifiedStep(id.value, mark), writes };
+      return { next: { step: 'name', draft: { ...d.draft, id: id.value } }, writes };
     },
   },
   name: {
-    prompt: (_, ctx) => ctx.content.text('namePrompt'),
+    prompt: () => ({ key: 'namePrompt' }),
     back: 'id',
+    needs: (_, d, ctx) => markNeed(ctx, d.draft.id),
     accept(text, d, ctx) {
       const name = parseName(text);
-      return name.ok ? { next: { step: 'phone', draft: { ...d.draft, name: name.value } } } : { reason: ctx.content.text('nameInvalid') };
+      if (!name.ok) return { reason: { key: 'nameInvalid' } };
+      const id = d.draft.id;
+      const mark = id ? markOf(ctx, id) : null;
+      if (id && mark && mayTell(ctx, id, mark, name.value)) return { next: certifiedStep(id, mark) };
+      return { next: { step: 'phone', draft: { ...d.draft, name: name.value } } };
     },
   },
   phone: {
-    prompt: (_, ctx) => ctx.content.text('phonePrompt'),
+    prompt: () => ({ key: 'phonePrompt' }),
     back: 'name',
-    accept(text, d, ctx) {
+    accept(text, d) {
       const phone = parseMobile(text);
-      return phone.ok ? { next: { step: 'confirm', draft: { ...d.draft, phone: phone.value } } } : { reason: ctx.content.text('phoneInvalid') };
+      return phone.ok ? { next: { step: 'confirm', draft: { ...d.draft, phone: phone.value } } } : { reason: { key: 'phoneInvalid' } };
     },
   },
   confirm: {
-    prompt: (d, ctx) =>
-      ctx.content.text('confirmPrompt', {
+    prompt: (d, ctx) => ({
+      key: 'confirmPrompt',
+      vars: {
         category: categoryName(ctx, d.draft.category),
         maskedId: maskId(d.draft.id ?? ''),
         maskedName: maskName(d.draft.name ?? ''),
         maskedPhone: maskPhone(d.draft.phone ?? ''),
-      }),
+      },
+    }),
     back: 'phone',
-    prefetch: (_, d, ctx) => (d.draft.id ? [recordKey(ctx.cert.cycle, ctx.personKey(d.draft.id))] : []),
+    needs: (_, d, ctx) => markNeed(ctx, d.draft.id),
     accept(text, d, ctx) {
       const n = parseNumber(text);
       const choice = ctx.content.is(text, 'confirm') || n === 1 ? 0 : ctx.content.is(text, 'redo') || n === 2 ? 1 : null;
       if (choice === 1) return { next: { step: 'category', draft: {} } };
-      if (choice !== 0) return { reason: ctx.content.text('choiceOutOfRange', { max: '2' }) };
+      if (choice !== 0) return { reason: { key: 'choiceOutOfRange', vars: { max: '2' } } };
       const { id, name, phone, category } = d.draft;
       if (!id || !name || !phone || category === undefined) return { next: { step: 'category', draft: {} } };
-      const rec = certified(ctx, id);
-      if (rec) return { next: certifiedStep(id, rec) };
+      const mark = markOf(ctx, id);
+      if (mark && mayTell(ctx, id, mark, name)) return { next: certifiedStep(id, mark) };
       const maskedName = maskName(name);
-      const attempt = { openid: ctx.openid, cycle: ctx.cert.cycle, category: categoryName(ctx, category), personKey: ctx.personKey(id), idNumber: id, name, phone, maskedId: maskId(id), maskedName };
-      const minutes = String(Math.round(ctx.cert.faceCheckTokenMs / 60_000));
+      const maskedId = maskId(id);
+      const record = {
+        openid: ctx.openid, cycle: ctx.today.cert.cycle, category: categoryName(ctx, category),
+        personKey: ctx.personKey(id), nameKey: ctx.nameKey(id, name), maskedId, maskedName,
+        idNumber: id, name, phone, issuedAt: ctx.now, expiresAt: ctx.now + ctx.linkMs, status: 'issued' as const,
+      };
       return {
-        // The clear data leaves the state here: from now on only masked values are kept.
-        next: { step: 'linked', draft: {}, masked: { name: maskedName, id: attempt.maskedId } },
-        effects: [{ type: 'startFaceCheck', attempt }],
-        reply: { withLink: (link) => ctx.content.text('linkIssued', { maskedName, link, minutes }) },
+        // The clear data leaves the state here: from now on only masked values are kept, and the
+        // link's own record (sealed) holds what the provider needs.
+        next: { step: 'linked', draft: {}, masked: { name: maskedName, id: maskedId } },
+        writes: [{ type: 'link', token: ctx.token, record }],
+        effects: [{ type: 'linkIssued', category: record.category }],
+        reply: [[{ key: 'linkIssued', vars: { maskedName, link: ctx.linkUrl(ctx.token), minutes: minutesOf(ctx.linkMs) } }]],
       };
     },
   },
   linked: {
-    prompt: (d, ctx) => ctx.content.text('linkPending', { maskedName: d.masked?.name ?? '' }),
+    prompt: (d) => ({ key: 'linkPending', vars: { maskedName: d.masked?.name ?? '' } }),
     back: null,
     done: true,
     accept: anotherPerson,
   },
   certified: {
-    prompt: (d, ctx) => ctx.content.text('alreadyCertified', { maskedId: d.masked?.id ?? '', date: cnDate(d.masked?.date ?? '') }),
+    prompt: (d) => ({ key: 'alreadyCertified', vars: { maskedId: d.masked?.id ?? '', date: cnDate(d.masked?.date ?? '') } }),
     back: null,
     done: true,
     accept: anotherPerson,

@@ -1,37 +1,19 @@
-import type { Config } from '../config';
-import type { Content } from '../content';
+import type { Today } from '../calendar';
+import type { Content, MessageKey, Vars } from '../content';
+import type { z } from 'zod';
+import type { CertMark, followerStateSchema, LinkRecord } from '../store/layout';
 
 /**
  * A follower's conversation state: plain JSON, saved in the store after every message, so that any
- * instance can take the next message and a restart loses nothing.
+ * instance can take the next message and a restart loses nothing. Its schema lives with the other
+ * stored values in store/layout.ts.
  */
-export interface FollowerState {
-  readonly v: 1;
-  readonly dialogue?: Dialogue;
-  /** The notice was acknowledged in this conversation: a second person skips it. */
-  readonly acknowledged?: boolean;
-  /** The numbered list last shown outside the dialogue, so that a bare number means something. */
-  readonly choices?: readonly Action[];
-}
-
-export type Step = 'notice' | 'category' | 'id' | 'name' | 'phone' | 'confirm' | 'linked' | 'certified';
-
-/** Entered data, in clear only while the dialogue is open (the state's TTL bounds it). */
-export interface Draft {
-  readonly category?: number;
-  readonly id?: string;
-  readonly name?: string;
-  readonly phone?: string;
-}
-
-export interface Dialogue {
-  readonly step: Step;
-  readonly draft: Draft;
-  /** After the link is issued (or the person was found certified): masked values only. */
-  readonly masked?: { readonly name?: string; readonly id?: string; readonly date?: string };
-}
-
-export type Action = { readonly type: 'start' } | { readonly type: 'topics' } | { readonly type: 'phones' } | { readonly type: 'faq'; readonly id: string };
+export type FollowerState = z.infer<typeof followerStateSchema>;
+export type Dialogue = NonNullable<FollowerState['dialogue']>;
+export type Step = Dialogue['step'];
+/** Entered data, in clear only while the dialogue is open (the state's TTL bounds it; sealed at rest). */
+export type Draft = Dialogue['draft'];
+export type Action = NonNullable<FollowerState['choices']>[number];
 
 /** What the core was given, already stripped of the protocol. */
 export type Input =
@@ -51,45 +33,65 @@ export interface FaqPort {
 }
 export interface Topic { readonly id: string; readonly question: string }
 
+/**
+ * One line of a reply, as data: a message of templates/messages.yaml with the values of the moment,
+ * or a knowledge-base answer by its id. Lines of a paragraph are joined by a line break,
+ * paragraphs by an empty line. An Outcome therefore survives JSON.stringify.
+ */
+export type Line = { readonly key: MessageKey; readonly vars?: Vars } | { readonly faq: string };
+export type Paragraph = readonly Line[];
+export type Speech = { readonly say: readonly Paragraph[] } | { readonly silent: true };
+
+/** What the core must have read from the store before it can decide; named, not keyed. */
+export type Need = { readonly type: 'mark'; readonly personKey: string } | { readonly type: 'lookups' };
+
 /** Everything a transition may look at; nothing in here does I/O. */
 export interface Ctx {
+  /** The follower's hash tag (see store/layout.ts): who certified a person, without their openid. */
+  readonly follower: string;
   readonly openid: string;
-  readonly content: Content;
+  readonly content: Pick<Content, 'is' | 'categories' | 'home'>;
   readonly faq: FaqPort;
-  readonly cert: Config['cert'];
-  /** Today in China, YYYY-MM-DD. */
-  readonly today: string;
+  readonly today: Today;
+  readonly now: number;
+  readonly dialogueIdleMs: number;
+  readonly linkMs: number;
+  readonly lookupsPerDay: number;
   readonly personKey: (idNumber: string) => string;
-  /** Values read from the store for the keys `prefetch` asked for. */
-  readonly fetched: ReadonlyMap<string, string | null>;
+  readonly nameKey: (idNumber: string, name: string) => string;
+  /** A fresh random link token for this message (the same for every retry of the save). */
+  readonly token: string;
+  /** The follower-facing address of a face-check link. */
+  readonly linkUrl: (token: string) => string;
+  /** What `prefetch` asked for: marks by person key, and today's lookups so far. */
+  readonly known: { readonly marks: ReadonlyMap<string, CertMark | null>; readonly lookups: number };
   /** The follower had an open dialogue that timed out since their last message. */
   readonly expired: boolean;
 }
 
-/** A face-check attempt: clear data goes to the provider; the stub keeps only the masked values. */
-export interface Attempt {
-  readonly openid: string;
-  readonly cycle: number;
-  readonly category: string;
-  readonly personKey: string;
-  readonly idNumber: string;
-  readonly name: string;
-  readonly phone: string;
-  readonly maskedId: string;
-  readonly maskedName: string;
-}
+/** What is known before the store is read: enough to say what must be read. */
+export type PreCtx = Omit<Ctx, 'known'>;
 
-export type Effect = { readonly type: 'startFaceCheck'; readonly attempt: Attempt };
+/**
+ * Writes that belong to the decision: saved in the same atomic compare-and-set as the state, so a
+ * lost race leaves nothing behind.
+ */
+export type DecisionWrite =
+  | { readonly type: 'link'; readonly token: string; readonly record: LinkRecord }
+  | { readonly type: 'lookups'; readonly day: string; readonly count: number };
 
-/** A reply that needs the face-check link is rendered once the effect has produced it. */
-export type ReplyPlan = { readonly text: string } | { readonly silent: true } | { readonly withLink: (link: string) => string };
+/** Effects that reach outside the store: run only after the save succeeded, from what was saved. */
+export type Effect = { readonly type: 'linkIssued'; readonly category: string };
 
 export interface Outcome {
   /** null: forget the follower (unsubscribe). */
   readonly state: FollowerState | null;
-  readonly reply: ReplyPlan;
+  readonly reply: Speech;
+  readonly writes: readonly DecisionWrite[];
   readonly effects: readonly Effect[];
 }
 
-/** Where a certification record lives: one per person and cycle. */
-export const recordKey = (cycle: number, personKey: string) => `rec:${cycle}:${personKey}`;
+/** For `switch` statements over unions: a new member that is not handled fails to compile. */
+export function assertNever(x: never): never {
+  throw new Error(`unhandled case: ${JSON.stringify(x)}`);
+}

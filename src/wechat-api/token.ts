@@ -4,6 +4,7 @@ import type { Store } from '../store/types';
 import { WechatTokenError, WechatTransportError } from './errors';
 import { requestJson } from './http';
 import type { ApiLogger, ApiSettings } from './types';
+import { accessTokenKey as tokenKey, tokenCodec, type StoredToken } from '../store/layout';
 
 /**
  * One access token for every instance. WeChat's legacy endpoint voids the previous token on each
@@ -33,18 +34,7 @@ export interface TokenManagerOptions {
   readonly logger?: ApiLogger;
 }
 
-/** What the store holds at the token key (JSON). Times are epoch milliseconds. */
-export interface StoredToken {
-  readonly token: string;
-  readonly expiresAt: number;
-  readonly refreshAt: number;
-}
-
-export const TOKEN_KEY_PREFIX = 'wechat:access_token:';
-
-export function tokenKey(appId: string): string {
-  return TOKEN_KEY_PREFIX + appId;
-}
+export { accessTokenKey as tokenKey, TOKEN_KEY_PREFIX, type StoredToken } from '../store/layout';
 
 export function createTokenManager(opts: TokenManagerOptions): TokenManager {
   const { store, settings, logger } = opts;
@@ -61,16 +51,10 @@ export function createTokenManager(opts: TokenManagerOptions): TokenManager {
   async function read(): Promise<StoredToken | null> {
     const raw = await store.get(key);
     if (raw === null) return null;
-    try {
-      const v = JSON.parse(raw) as Partial<StoredToken>;
-      if (typeof v.token === 'string' && typeof v.expiresAt === 'number' && typeof v.refreshAt === 'number') {
-        known = v as StoredToken;
-        return known;
-      }
-    } catch {
-      // An unreadable entry is treated as absent and overwritten by the next refresh.
-    }
-    return null;
+    // An unreadable entry is treated as absent and overwritten by the next refresh.
+    const v = tokenCodec.decode(raw);
+    if (v !== null) known = v;
+    return v;
   }
 
   /** The entry's token when it is neither rejected nor due for refresh. */
@@ -117,7 +101,7 @@ export function createTokenManager(opts: TokenManagerOptions): TokenManager {
           const again = usable(await read(), rejected);
           if (again !== null) return again;
           const fresh = await fetchToken(rejected !== undefined && settings.tokenMode === 'stable');
-          await store.set(key, JSON.stringify(fresh), Math.max(1, fresh.expiresAt - now()));
+          await store.set(key, tokenCodec.encode(fresh), Math.max(1, fresh.expiresAt - now()));
           known = fresh;
           return fresh.token;
         } finally {

@@ -113,7 +113,7 @@ describeInChromium('the face-check page on a phone in Chromium', () => {
     expect(app.t.notifier.sent[0]!.text).toContain('没有通过');
     const again = await askAgainWithSameId(app.t);
     expect(again).not.toContain('本认证周期已认证');
-    expect(again).toContain('姓名');
+    expect(again).toContain('手机号');
     expectCleanRun();
   });
 

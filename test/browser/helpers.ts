@@ -92,7 +92,8 @@ export async function askAgainWithSameId(t: TestApp): Promise<string> {
   await other.tap('CERT_START');
   await other.say('1');
   await other.say('1');
-  return other.say(PERSON.id);
+  await other.say(PERSON.id);
+  return other.say(PERSON.name);
 }
 
 /** An Android phone's WeChat in-app browser (XWEB), as far as a user agent can say. */

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { compose, type Runtime } from '../../src/compose';
-import { chinaDate } from '../../src/config';
+import { chinaDate } from '../../src/calendar';
 import { createChatSession, runLine, type ChatSession } from '../../src/dev/chat';
 import { createLogger } from '../../src/log';
 import { loadMenu } from '../../src/menu';
@@ -10,7 +10,7 @@ import { testConfig } from '../helpers/config';
 import { startFakeWechatApi, type FakeWechatApi } from '../helpers/fake-wechat';
 import { TEST_TOKEN as TOKEN, testCrypto } from '../helpers/push';
 
-const year = chinaDate(new Date()).slice(0, 4);
+const year = chinaDate(Date.now()).slice(0, 4);
 
 /** The real app on a loopback port, its WeChat API played by the fake, driven through the simulator. */
 async function startApp(fake: FakeWechatApi): Promise<{ runtime: Runtime; server: Server; url: string }> {

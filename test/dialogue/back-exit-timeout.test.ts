@@ -1,4 +1,3 @@
-import { followerKeys } from '../../src/handle';
 import { testApp, type Follower, type TestApp } from '../helpers/app';
 import { PROMPTS, idNumber, lastLine, masked } from '../helpers/certify';
 
@@ -20,7 +19,7 @@ async function at(answered: number): Promise<Follower> {
   return f;
 }
 
-const stateOf = async (f: Follower) => (await t.store.get(followerKeys(f.openid).state)) ?? '';
+const stateOf = async (f: Follower) => (await t.store.get(t.rt.layout.follower(f.openid).state.key)) ?? '';
 
 describe('going back', () => {
   beforeEach(async () => {

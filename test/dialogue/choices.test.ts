@@ -1,4 +1,3 @@
-import { followerKeys, openState } from '../../src/handle';
 import { testApp, type Follower, type TestApp } from '../helpers/app';
 import { lastLine } from '../helpers/certify';
 
@@ -95,9 +94,9 @@ describe('the confirmation', () => {
   it.each(['2', '２', '二', '信息有误', '重新填写'])('starts the form again on %s, without the entered data', async (answer) => {
     const f = await atConfirm();
     expect(await f.say(answer)).toContain(CATEGORY_QUESTION);
-    const raw = (await t.store.get(followerKeys(f.openid).state)) ?? '';
+    const raw = (await t.store.get(t.rt.layout.follower(f.openid).state.key)) ?? '';
     expect(raw).not.toContain('category'); // sealed at rest
-    const state = openState(t.rt.config, raw) ?? '';
+    const state = t.rt.layout.unseal(raw) ?? '';
     expect(state).toContain('"category"');
     for (const entered of [ID, '王秀英', '13912342345']) expect(state).not.toContain(entered);
     await f.say('1');

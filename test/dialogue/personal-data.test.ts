@@ -1,4 +1,3 @@
-import { openState } from '../../src/handle';
 import { createLogger } from '../../src/log';
 import { testApp } from '../helpers/app';
 import { appOn, clearDataIn, complete, linkIn, onEachStore, openPage, person, type AppOnStore, type Person } from '../helpers/certify';
@@ -36,7 +35,7 @@ onEachStore((adapter) => {
     app = await appOn(adapter);
     const p = person();
     const { url, token } = await fullPath(app, p);
-    expect(url).toMatch(/^https:\/\/cert\.example\.test\/face-check\/[A-Za-z0-9_-]{32}$/);
+    expect(url).toMatch(/^https:\/\/cert\.example\.test\/face-check\/[A-Za-z0-9_-]{52}$/);
     expect(clearDataIn(url, p)).toEqual([]);
 
     const page = await openPage(app.t, token);
@@ -58,13 +57,18 @@ onEachStore((adapter) => {
 
     const values = await app.values();
     const keys = [...values.keys()];
-    expect(keys).toContain(`fc:${token}`);
+    const linkSlot = app.t.rt.layout.link(token.slice(0, 20), token);
+    expect(keys).toContain(linkSlot.key);
+    // Neither a key nor a value lets someone reading the store (or a backup) open the link.
+    for (const [key, value] of values) expect(`${key} ${value}`).not.toContain(token.slice(20));
     expect(keys.filter((k) => k.startsWith('rec:'))).toHaveLength(1);
-    expect(keys.some((k) => k.includes(f.openid) && k.endsWith(':state'))).toBe(true);
+    expect(keys.some((k) => k.endsWith(':state'))).toBe(true);
+    // Key names name nobody: a follower's keys carry a keyed hash of the openid, not the openid.
+    expect(keys.filter((k) => k.includes(f.openid))).toEqual([]);
     for (const [key, value] of values) expect({ key, found: clearDataIn(`${key} ${value}`, p) }).toEqual({ key, found: [] });
 
-    const link = JSON.parse(values.get(`fc:${token}`)!) as Record<string, unknown>;
-    expect(link).toMatchObject({ maskedName: '乌***格', status: 'pass' });
+    const link = linkSlot.codec.decode(values.get(linkSlot.key)!);
+    expect(link).toMatchObject({ maskedName: '乌***格', status: 'pass', idNumber: '', name: '', phone: '' });
   });
 
   it('forgets entered data when a dialogue is abandoned and times out', async () => {
@@ -72,7 +76,7 @@ onEachStore((adapter) => {
     const p = person();
     const f = app.t.follower();
     for (const text of ['认证', '1', '1', p.id, p.name]) await f.say(text);
-    const opened = async () => [...(await app.values()).values()].map((v) => openState(app.t.rt.config, v) ?? v).join('\n');
+    const opened = async () => [...(await app.values()).values()].map((v) => app.t.rt.layout.unseal(v) ?? v).join('\n');
     // At rest (Redis's append-only file, its backups) the open dialogue is sealed; opened, it holds what was entered.
     expect(clearDataIn([...(await app.values()).values()].join('\n'), p)).toEqual([]);
     expect(clearDataIn(await opened(), p)).toEqual(['id', 'name']);

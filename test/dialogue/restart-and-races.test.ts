@@ -83,7 +83,8 @@ onEachStore((adapter) => {
     await third.say('认证');
     await third.say('1');
     await third.say('1');
-    expect(await third.say(p.id)).toContain(`身份证号 ${masked.id(p.id)} 本认证周期已认证（2026年4月15日）`);
+    await third.say(p.id);
+    expect(await third.say(p.name)).toContain(`身份证号 ${masked.id(p.id)} 本认证周期已认证（2026年4月15日）`);
   });
 
   it('keeps one record per person when different people are certified', async () => {

@@ -1,4 +1,3 @@
-import { followerKeys } from '../../src/handle';
 import { createMemoryStore } from '../../src/store';
 import { Clock, testApp, type TestApp } from '../helpers/app';
 import { complete, lastLine, linkIn, masked, person, toConfirm, toLink } from '../helpers/certify';
@@ -24,8 +23,9 @@ describe('the certification window', () => {
     expect(reply).not.toContain('办理须知');
     expect(lastLine(reply)).toContain('发送“认证”');
 
-    expect(await t.store.get(followerKeys(f.openid).state)).not.toContain('dialogue');
-    expect(await t.store.get(followerKeys(f.openid).open)).toBeNull();
+    const saved = await t.store.get(t.rt.layout.follower(f.openid).state.key);
+    expect(saved === null ? '' : t.rt.layout.unseal(saved)).not.toContain('dialogue');
+    expect(await t.store.get(t.rt.layout.follower(f.openid).open.key)).toBeNull();
     expect(await f.say('1')).not.toContain(CATEGORY_QUESTION);
   });
 
@@ -84,14 +84,25 @@ describe('once per cycle', () => {
     expect(lastLine(reply)).toContain('回复 1');
   });
 
-  it('tells another follower the same, for the same person', async () => {
+  it('tells another follower the same once they give the name the person was certified under', async () => {
     const p = person();
     await complete(t, (await toLink(t.follower(), p)).token);
     const other = t.follower();
     await other.say('认证');
     await other.say('1');
     await other.say('1');
-    expect(await other.say(p.id)).toContain('本认证周期已认证（2026年4月15日）');
+    expect(await other.say(p.id)).toContain('请发送姓名');
+    expect(await other.say(p.name)).toContain('本认证周期已认证（2026年4月15日）');
+  });
+
+  it('tells a stranger who has only the ID number nothing about the person', async () => {
+    const p = person();
+    await complete(t, (await toLink(t.follower(), p)).token);
+    const stranger = t.follower();
+    await toConfirm(stranger, { ...p, name: '张三丰' });
+    const reply = await stranger.say('1');
+    expect(reply).not.toContain('已认证');
+    expect(reply).toMatch(/\/face-check\//);
   });
 
   it('stops a confirmation when someone else certified the person in the meantime', async () => {

@@ -101,16 +101,12 @@ type SavedState = { dialogue?: { step: string; draft: Record<string, unknown> } 
 
 /**
  * The follower's saved dialogue state, as the app reads it: plain JSON, or sealed at rest (then
- * opened with the app's own `openState`, looked up at run time so this helper does not depend on
- * whether the store seals).
+ * opened with the app's own layout).
  */
 export async function stateOf(t: TestApp, server: RedisServer, openid: string): Promise<SavedState | null> {
-  const raw = await rawGet(server, `${KEY_PREFIX}f:{${openid}}:state`);
+  const raw = await rawGet(server, `${KEY_PREFIX}${t.rt.layout.follower(openid).state.key}`);
   if (raw === null) return null;
-  if (raw.startsWith('{')) return JSON.parse(raw) as SavedState;
-  const open = ((await import('../../src/handle')) as Record<string, unknown>).openState;
-  if (typeof open !== 'function') throw new Error(`cannot read a saved state: ${raw.slice(0, 12)}…`);
-  const plain = (open as (config: unknown, raw: string) => string | null)(t.rt.config, raw);
+  const plain = t.rt.layout.unseal(raw);
   return plain === null ? null : (JSON.parse(plain) as SavedState);
 }
 

@@ -2,6 +2,8 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { Agent, request } from 'node:http';
 import path from 'node:path';
+import { layout } from '../../src/store/layout';
+import { testConfig } from '../helpers/config';
 import { openTestReply, signedText, TEST_APP_ID, TEST_TOKEN } from '../helpers/push';
 import { describeWithRedisServer, freePort, RedisServer } from '../helpers/redis-server';
 import { KEY_PREFIX, PROMPT, post, rawGet, sleep } from './fixtures';
@@ -87,13 +89,15 @@ describeWithRedisServer('SIGTERM during load', () => {
     try {
       await waitReady(port, child);
 
+      // The child's keys, computed with the same secret: names are keyed hashes, not openids.
+      const keysOf = layout(testConfig({ ID_HASH_SECRET: 'test-id-hash-secret-0123456789' }));
       const sent: Sent[] = [];
       let seq = 0;
       const push = (openid: string, text: string) => {
         const now = Math.floor(Date.now() / 1000);
         const msgId = `${now}${String(++seq).padStart(6, '0')}`;
         const p = signedText(openid, text, { msgId, createTime: now, timestampSeconds: now });
-        const record: Sent = { openid, text, deliveryKey: `${KEY_PREFIX}f:{${openid}}:d:m:${msgId}:${now}` };
+        const record: Sent = { openid, text, deliveryKey: KEY_PREFIX + keysOf.follower(openid).delivery(`m:${msgId}:${now}:text`) };
         sent.push(record);
         return { p, record };
       };

@@ -81,7 +81,8 @@ describe('a delivery whose first handling never finished', () => {
     const ts = Math.floor(t.clock.ms / 1000);
     const push = signedText('opn_stuck', '认证', { msgId: '777', createTime: ts, timestampSeconds: ts });
     // As if another instance claimed it and died before answering.
-    await t.store.set('f:{opn_stuck}:d:m:777:' + ts, '"pending"', 15_000);
+    const key = t.rt.layout.follower('opn_stuck').delivery(`m:777:${ts}:text`);
+    await t.store.set(key, t.rt.layout.codecs.reply.encode({ kind: 'pending' }), 15_000);
     expect(await contentOf(await send(t, push))).toContain('系统繁忙');
     await t.close();
   });

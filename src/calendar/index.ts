@@ -1,0 +1,63 @@
+import type { Config } from '../config';
+
+/**
+ * The one calendar of the service: China's date (UTC+8, no summer time), the certification cycle
+ * and window in force on a day, where a day stands against the window, and dates as a follower
+ * reads them. Everything here is pure; "now" is always passed in.
+ */
+export type CertSettings = Config['cert'];
+
+/** Where a day stands against the window: certify later, now, or now with payment paid back. */
+export type Phase = 'before' | 'during' | 'after';
+
+const CHINA_OFFSET_MS = 8 * 3600_000;
+
+/** China's calendar date of `ms`, as YYYY-MM-DD. */
+export const chinaDate = (ms: number): string => new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+
+/** Midnight in China that starts the day `date` (YYYY-MM-DD), in epoch ms. */
+export const chinaMidnight = (date: string): number => Date.parse(`${date}T00:00:00+08:00`);
+
+/** The window and cycle in force at `ms`: a window that follows the clock moves to the new year. */
+export function cycleAt(cert: CertSettings, ms: number): CertSettings {
+  if (!cert.followsClock) return cert;
+  const year = Number(chinaDate(ms).slice(0, 4));
+  if (year === cert.cycle) return cert;
+  return { ...cert, cycle: year, windowStart: `${year}${cert.windowStart.slice(4)}`, windowEnd: `${year}${cert.windowEnd.slice(4)}` };
+}
+
+export function phaseOf(cert: CertSettings, today: string): Phase {
+  if (today < cert.windowStart) return 'before';
+  return today > cert.windowEnd ? 'after' : 'during';
+}
+
+/** Today as the dialogue and the knowledge base see it. */
+export interface Today {
+  /** YYYY-MM-DD in China. */
+  readonly date: string;
+  readonly cert: CertSettings;
+  readonly phase: Phase;
+}
+
+export function todayAt(cert: CertSettings, ms: number): Today {
+  const c = cycleAt(cert, ms);
+  const date = chinaDate(ms);
+  return { date, cert: c, phase: phaseOf(c, date) };
+}
+
+/** 2024-03-11 → 3月11日. */
+export const monthDay = (d: string) => `${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
+
+/** 2024-03-11 → 2024年3月11日, as a follower reads a date. */
+export const cnDate = (d: string) => `${d.slice(0, 4)}年${monthDay(d)}`;
+
+/** What the window offers templates: year, start, end, and the month from which payment stops. */
+export function windowVars(cert: CertSettings): Readonly<Record<string, string>> {
+  const endMonth = Number(cert.windowEnd.slice(5, 7));
+  const endYear = Number(cert.windowEnd.slice(0, 4));
+  const suspendFrom = endMonth === 12 ? `${endYear + 1}年1月` : `${endYear}年${endMonth + 1}月`;
+  return { 'window.year': String(cert.cycle), 'window.start': monthDay(cert.windowStart), 'window.end': monthDay(cert.windowEnd), 'window.suspendFrom': suspendFrom };
+}
+
+/** Minutes of a duration as a follower reads them: never "0分钟". */
+export const minutesOf = (ms: number) => String(Math.max(1, Math.round(ms / 60_000)));

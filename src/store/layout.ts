@@ -1,0 +1,142 @@
+import { createHash, createHmac } from 'node:crypto';
+import { z } from 'zod';
+import type { Config } from '../config';
+import { personKey } from '../dialogue/person';
+import { json, sealed, type Codec } from './codec';
+import { createSealer } from './sealed';
+
+/**
+ * Every key the service keeps, its lifetime and the schema of its value, in one place.
+ *
+ * A follower's keys share a Redis Cluster hash tag, so one Lua script may touch them all. The tag
+ * is a keyed hash of the openid rather than the openid itself: key names in Redis (and in its
+ * backups) then name nobody, and a face-check link can carry the tag without carrying the openid.
+ */
+
+const DAY_MS = 24 * 3600_000;
+
+/** A follower's conversation state: plain JSON, sealed at rest (an open dialogue holds ID, name, phone). */
+export const followerStateSchema = z.object({
+  v: z.literal(1),
+  dialogue: z
+    .object({
+      step: z.enum(['notice', 'category', 'id', 'name', 'phone', 'confirm', 'linked', 'certified']),
+      draft: z.object({ category: z.number().int().optional(), id: z.string().optional(), name: z.string().optional(), phone: z.string().optional() }),
+      masked: z.object({ name: z.string().optional(), id: z.string().optional(), date: z.string().optional() }).optional(),
+    })
+    .optional(),
+  acknowledged: z.boolean().optional(),
+  choices: z
+    .array(z.union([z.object({ type: z.literal('start') }), z.object({ type: z.literal('topics') }), z.object({ type: z.literal('phones') }), z.object({ type: z.literal('faq'), id: z.string() })]))
+    .optional(),
+});
+
+/** The answer given to one delivery, kept so WeChat's retries get the same answer. */
+export const cachedReplySchema = z.union([
+  z.object({ kind: z.literal('pending') }),
+  z.object({ kind: z.literal('none') }),
+  z.object({ kind: z.literal('text'), content: z.string() }),
+]);
+export type CachedReply = z.infer<typeof cachedReplySchema>;
+
+/**
+ * A face-check link: whom it is for, what the provider needs (ID number and name, in clear inside
+ * the sealed value only), and where it stands. Keyed by a hash of the token, so neither the key
+ * nor a backup lets anyone open the link.
+ */
+export const linkRecordSchema = z.object({
+  openid: z.string(),
+  cycle: z.number().int(),
+  category: z.string(),
+  personKey: z.string(),
+  nameKey: z.string(),
+  maskedId: z.string(),
+  maskedName: z.string(),
+  idNumber: z.string(),
+  name: z.string(),
+  phone: z.string(),
+  issuedAt: z.number(),
+  expiresAt: z.number(),
+  status: z.enum(['issued', 'pass', 'fail']),
+});
+export type LinkRecord = z.infer<typeof linkRecordSchema>;
+
+/**
+ * The once-per-cycle mark of a person: nothing that names them. `by` is the tag of the follower
+ * who certified them (that phone hears "done" at once); `nameKey` lets anyone else hear it only
+ * after typing the matching name, so the mark is no oracle of ID numbers alone.
+ */
+export const certMarkSchema = z.object({
+  maskedId: z.string(),
+  category: z.string(),
+  date: z.string(),
+  certifiedAt: z.string(),
+  result: z.literal('pass'),
+  by: z.string().optional(),
+  nameKey: z.string().optional(),
+});
+export type CertMark = z.infer<typeof certMarkSchema>;
+
+/** How many people a follower has looked up today (see ID_LOOKUPS_PER_DAY). */
+export const lookupsSchema = z.number().int().nonnegative();
+
+/** The account's access token, shared by every instance (see wechat-api/token.ts). Times are epoch ms. */
+export const storedTokenSchema = z.object({ token: z.string(), expiresAt: z.number(), refreshAt: z.number() });
+export type StoredToken = z.infer<typeof storedTokenSchema>;
+export const tokenCodec = json(storedTokenSchema);
+export const TOKEN_KEY_PREFIX = 'wechat:access_token:';
+export const accessTokenKey = (appId: string) => TOKEN_KEY_PREFIX + appId;
+
+export interface Slot<T> {
+  readonly key: string;
+  readonly ttlMs: number;
+  readonly codec: Codec<T>;
+}
+
+/** The keys, lifetimes and codecs for one configuration. */
+export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'cert'>) {
+  const stateSealer = createSealer(config.idHashSecret, 'follower-state');
+  const linkSealer = createSealer(config.idHashSecret, 'face-check-link');
+  const replySealer = createSealer(config.idHashSecret, 'cached-reply');
+  const hmac = (purpose: string, value: string) => createHmac('sha256', config.idHashSecret).update(`${purpose}:${value}`).digest('hex');
+  const codecs = {
+    state: sealed(json(followerStateSchema), stateSealer),
+    reply: json(cachedReplySchema),
+    sealedReply: sealed(json(cachedReplySchema), replySealer),
+    link: sealed(json(linkRecordSchema), linkSealer),
+    mark: json(certMarkSchema),
+    lookups: json(lookupsSchema),
+  };
+  const slot = <T>(key: string, ttlMs: number, codec: Codec<T>): Slot<T> => ({ key, ttlMs, codec });
+  const tagOf = (openid: string) => hmac('follower', openid).slice(0, 20);
+  return {
+    codecs,
+    /** The hash tag of a follower's keys. */
+    tagOf,
+    follower(openid: string) {
+      const t = tagOf(openid);
+      return {
+        tag: t,
+        state: slot(`f:{${t}}:state`, config.cert.dialogueIdleMs, codecs.state),
+        /** Present while a dialogue holds entries, and a day after, so a timed-out follower is told why. */
+        open: slot(`f:{${t}}:open`, DAY_MS, json(z.literal(1))),
+        /** One delivery's answer; a reply holding a link is sealed. */
+        delivery: (id: string) => `f:{${t}}:d:${createHash('sha256').update(id).digest('base64url').slice(0, 22)}`,
+        lookups: (day: string) => slot(`f:{${t}}:lk:${day}`, 2 * DAY_MS, codecs.lookups),
+      };
+    },
+    /** A link's key under its follower's tag: the token carries the tag, never the openid. */
+    link: (tag: string, token: string) => slot(`f:{${tag}}:fc:${createHash('sha256').update(token).digest('base64url')}`, config.cert.faceCheckTokenMs + DAY_MS, codecs.link),
+    /** A used or expired link is remembered a day longer, so the page can say which it was. */
+    spentLinkTtlMs: DAY_MS,
+    mark: (cycle: number, personKey: string) => slot(`rec:${cycle}:${personKey}`, 400 * DAY_MS, codecs.mark),
+    /** The record key of a person: a keyed hash, so records never hold or reveal an ID number. */
+    personKey: (idNumber: string) => personKey(config.idHashSecret, idNumber),
+    /** Whether a typed name matches the one a person was certified under, without keeping the name. */
+    nameKey: (idNumber: string, name: string) => hmac('name', `${idNumber}|${name}`).slice(0, 32),
+    replyCacheMs: config.replyCacheMs,
+    /** A sealed value in clear, whichever kind it is (for operators' tools and tests); null when it is not ours. */
+    unseal: (raw: string): string | null => stateSealer.open(raw) ?? linkSealer.open(raw) ?? replySealer.open(raw),
+  };
+}
+export type Layout = ReturnType<typeof layout>;

@@ -1,0 +1,155 @@
+import path from 'node:path';
+import { todayAt } from '../../src/calendar';
+import { faqPort } from '../../src/compose';
+import { loadContent } from '../../src/content';
+import { prefetch, respond } from '../../src/dialogue/respond';
+import { renderSpeech } from '../../src/dialogue/speech';
+import type { Ctx, FollowerState, Input, Outcome, PreCtx } from '../../src/dialogue/types';
+import { loadKnowledgeBase } from '../../src/faq';
+import type { CertMark } from '../../src/store/layout';
+import { person } from '../helpers/certify';
+import { testConfig } from '../helpers/config';
+
+/**
+ * The core as a pure function: (state, input, ctx) → (state, reply, writes, effects), with no
+ * HTTP, no store and no clock. Each step is driven directly; the outcome is data.
+ */
+const TEMPLATES = path.join(__dirname, '../../templates');
+const config = testConfig({ CERT_WINDOW_START: '2026-03-11', CERT_WINDOW_END: '2026-06-30' });
+const content = loadContent(TEMPLATES, config.cert);
+const faq = faqPort(loadKnowledgeBase(path.join(TEMPLATES, 'faq'), content.vars));
+const NOW = Date.parse('2026-04-15T10:00:00+08:00');
+
+function ctxAt(over: Partial<Ctx> = {}, now = NOW): Ctx {
+  return {
+    openid: 'opn_core', follower: 'tag_core', content, faq, today: todayAt(config.cert, now), now,
+    dialogueIdleMs: 30 * 60_000, linkMs: 15 * 60_000, lookupsPerDay: 3,
+    personKey: (id) => `pk:${id}`, nameKey: (id, name) => `nk:${id}|${name}`,
+    token: 'T0KEN', linkUrl: (t) => `https://x.test/face-check/${t}`,
+    known: { marks: new Map(), lookups: 0 }, expired: false, ...over,
+  };
+}
+const text = (t: string): Input => ({ kind: 'text', text: t });
+const said = (o: Outcome) => renderSpeech(o.reply, content, faq) ?? '';
+const keysOf = (o: Outcome) => ('say' in o.reply ? o.reply.say.flat().map((l) => ('key' in l ? l.key : `faq:${l.faq}`)) : []);
+
+/** Runs several texts through the core, as the caller would: each outcome's state feeds the next. */
+function walk(texts: string[], start: FollowerState | null = null, ctx = ctxAt()): { state: FollowerState | null; last: Outcome } {
+  let state = start;
+  let last: Outcome | undefined;
+  for (const t of texts) {
+    last = respond(state, text(t), ctx);
+    state = last.state;
+  }
+  return { state, last: last! };
+}
+
+const p = person();
+const atConfirm = () => walk(['认证', '1', '1', p.id, p.name, p.phone]).state;
+
+describe('the core, step by step', () => {
+  it('starts with the notice on 认证 and asks for the category once it is acknowledged', () => {
+    const a = respond(null, text('认证'), ctxAt());
+    expect(a.state?.dialogue?.step).toBe('notice');
+    expect(keysOf(a)).toEqual(['notice']);
+    const b = respond(a.state, text('1'), ctxAt());
+    expect(b.state).toMatchObject({ acknowledged: true, dialogue: { step: 'category' } });
+    expect(keysOf(b)).toEqual(['categoryPrompt']);
+  });
+
+  it('moves category → ID → name → phone → confirmation, keeping each answer', () => {
+    const { state, last } = walk(['认证', '1', '2', p.id, p.name, p.phone]);
+    expect(state?.dialogue).toEqual({ step: 'confirm', draft: { category: 1, id: p.id, name: p.name, phone: p.phone } });
+    expect(keysOf(last)).toEqual(['confirmPrompt']);
+    expect(said(last)).toContain('工伤资格认证');
+  });
+
+  it('asks for the ID number the person has, counting the lookup as a write, and reads the person’s mark first', () => {
+    const at = walk(['认证', '1', '1']).state;
+    const pre: PreCtx = ctxAt();
+    expect(prefetch(at, text(p.id), pre)).toEqual([{ type: 'mark', personKey: `pk:${p.id}` }, { type: 'lookups' }]);
+    const out = respond(at, text(p.id), ctxAt({ known: { marks: new Map(), lookups: 1 } }));
+    expect(out.writes).toEqual([{ type: 'lookups', day: '2026-04-15', count: 2 }]);
+    expect(out.state?.dialogue?.step).toBe('name');
+  });
+
+  it('refuses a further person once the day’s lookups are used up, keeping what was entered', () => {
+    const at = walk(['认证', '1', '1']).state;
+    const out = respond(at, text(p.id), ctxAt({ known: { marks: new Map(), lookups: 3 } }));
+    expect(out.state).toEqual(at);
+    expect(out.writes).toEqual([]);
+    expect(said(out)).toContain('一天最多为 3 位老人');
+  });
+
+  it('issues the link on 1 at the confirmation as data: the link record is a write, the counter an effect, the draft gone', () => {
+    const out = respond(atConfirm(), text('1'), ctxAt());
+    expect(out.state?.dialogue).toEqual({ step: 'linked', draft: {}, masked: { name: '乌***格', id: `${p.id.slice(0, 4)}**********${p.id.slice(-4)}` } });
+    expect(out.writes).toEqual([{ type: 'link', token: 'T0KEN', record: expect.objectContaining({ idNumber: p.id, name: p.name, phone: p.phone, status: 'issued', expiresAt: NOW + 15 * 60_000 }) }]);
+    expect(out.effects).toEqual([{ type: 'linkIssued', category: '养老资格认证' }]);
+    expect(said(out)).toContain('https://x.test/face-check/T0KEN');
+    expect(JSON.parse(JSON.stringify(out))).toEqual(out);
+  });
+
+  it('tells the phone that certified a person “already certified” right after the ID number', () => {
+    const mark: CertMark = { maskedId: 'm', category: '养老资格认证', date: '2026-04-01', certifiedAt: '', result: 'pass', by: 'tag_core', nameKey: `nk:${p.id}|${p.name}` };
+    const at = walk(['认证', '1', '1']).state;
+    const out = respond(at, text(p.id), ctxAt({ known: { marks: new Map([[`pk:${p.id}`, mark]]), lookups: 0 } }));
+    expect(out.state?.dialogue?.step).toBe('certified');
+    expect(said(out)).toContain('本认证周期已认证（2026年4月1日）');
+  });
+
+  it('tells another phone only after the matching name, and never for a wrong one', () => {
+    const mark: CertMark = { maskedId: 'm', category: '养老资格认证', date: '2026-04-01', certifiedAt: '', result: 'pass', by: 'someone-else', nameKey: `nk:${p.id}|${p.name}` };
+    const known = { marks: new Map([[`pk:${p.id}`, mark]]), lookups: 0 };
+    const atId = walk(['认证', '1', '1']).state;
+    const afterId = respond(atId, text(p.id), ctxAt({ known }));
+    expect(afterId.state?.dialogue?.step).toBe('name');
+    expect(respond(afterId.state, text(p.name), ctxAt({ known })).state?.dialogue?.step).toBe('certified');
+    expect(respond(afterId.state, text('张三丰'), ctxAt({ known })).state?.dialogue?.step).toBe('phone');
+  });
+
+  it('answers a question mid-dialogue and asks the step again, changing nothing', () => {
+    const at = walk(['认证', '1', '1']).state;
+    const out = respond(at, text('每年认证几次'), ctxAt());
+    expect(out.state).toEqual(at);
+    expect(keysOf(out)).toEqual(['faq:how-often', 'reask', 'idPrompt']);
+  });
+
+  it('goes one step back on 返回 and leaves on 退出, keeping only the acknowledgement', () => {
+    const at = atConfirm();
+    expect(respond(at, text('返回'), ctxAt()).state?.dialogue?.step).toBe('phone');
+    expect(respond(at, text('退出'), ctxAt()).state).toEqual({ v: 1, acknowledged: true });
+  });
+
+  it('says 未到认证周期 before the window and adds the suspension note after it', () => {
+    const before = respond(null, text('认证'), ctxAt({}, Date.parse('2026-02-01T10:00:00+08:00')));
+    expect(before.state?.dialogue).toBeUndefined();
+    expect(keysOf(before)).toEqual(['notYetOpen']);
+    const after = respond(null, text('认证'), ctxAt({}, Date.parse('2026-12-01T10:00:00+08:00')));
+    expect(keysOf(after)).toEqual(['afterWindow', 'notice']);
+  });
+
+  it('starts the next person at the category on 1 after a link', () => {
+    const linked = respond(atConfirm(), text('1'), ctxAt()).state;
+    expect(respond(linked, text('1'), ctxAt()).state).toEqual({ v: 1, acknowledged: true, dialogue: { step: 'category', draft: {} } });
+  });
+
+  it('puts the time-out note before the answer of a follower whose dialogue expired', () => {
+    const out = respond(null, text('每年认证几次'), ctxAt({ expired: true }));
+    expect(keysOf(out)[0]).toBe('expired');
+  });
+
+  it('forgets the follower on unsubscribe and says nothing to silent events', () => {
+    expect(respond(atConfirm(), { kind: 'unsubscribe' }, ctxAt())).toEqual({ state: null, reply: { silent: true }, writes: [], effects: [] });
+    expect(respond(null, { kind: 'silent' }, ctxAt()).reply).toEqual({ silent: true });
+  });
+
+  it('is pure: the same state, input and ctx give the same outcome, and the state given is not changed', () => {
+    const at = atConfirm();
+    const frozen = JSON.stringify(at);
+    const a = respond(at, text('1'), ctxAt());
+    const b = respond(at, text('1'), ctxAt());
+    expect(a).toEqual(b);
+    expect(JSON.stringify(at)).toBe(frozen);
+  });
+});
