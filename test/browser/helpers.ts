@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { testApp, type Follower, type TestApp } from '../helpers/app';
+import { describeUnless } from '../helpers/skip';
 
 /**
  * The browser suite: the face-check pages in Debian's Chromium, driven by playwright-core on a phone
@@ -20,15 +21,9 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-/** `describe` when Chromium is installed; otherwise `describe.skip` with the reason in its title and a warning. */
+/** `describe` when Chromium is installed; otherwise skipped with the reason in its title (see test/helpers/skip.ts). */
 export function describeInChromium(name: string, fn: () => void): void {
-  if (existsSync(CHROMIUM)) {
-    describe(name, fn);
-    return;
-  }
-  const reason = `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
-  console.warn(`browser suite "${name}" skipped: ${reason}`);
-  describe.skip(`${name} [skipped: ${reason}]`, fn);
+  describeUnless(existsSync(CHROMIUM) ? null : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`, name, fn);
 }
 
 /**
