@@ -10,7 +10,7 @@ export { render, flattenVars, TemplateError, type Vars } from './render';
 
 const text = z.string().min(1);
 const MESSAGE_KEYS = [
-  'busy', 'welcome', 'unsupported', 'voiceUnclear', 'fallback', 'suggest', 'topics', 'answerFooter', 'choiceOutOfRange',
+  'busy', 'welcome', 'unsupported', 'voiceUnclear', 'tooLong', 'fallback', 'suggest', 'topics', 'answerFooter', 'choiceOutOfRange',
   'notYetOpen', 'afterWindow', 'notice', 'noticeOnly', 'noticeNotAcknowledged', 'categoryPrompt', 'categoryInvalid',
   'idPrompt', 'idInvalidLength', 'idInvalidChars', 'idInvalidDate', 'idInvalidChecksum', 'alreadyCertified',
   'lookupLimit', 'namePrompt', 'nameInvalid', 'phonePrompt', 'phoneInvalid', 'confirmPrompt', 'linkIssued', 'linkPending',
