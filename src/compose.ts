@@ -2,7 +2,7 @@ import path from 'node:path';
 import type Koa from 'koa';
 import { cycleAt } from './calendar';
 import type { Config } from './config';
-import { loadContent, type Content } from './content';
+import { checkTopics, loadContent, type Content } from './content';
 import type { FaqPort } from './dialogue/types';
 import { formatAnswer, listTopics, loadKnowledgeBase, match, type KnowledgeBase } from './faq';
 import { createApp } from './http/app';
@@ -83,6 +83,8 @@ export async function compose(config: Config, o: Overrides = {}): Promise<Runtim
   const windowNow = () => cycleAt(config.cert, now());
   const content = loadContent(templatesDir, windowNow);
   const faq = faqOfCycle(path.join(templatesDir, 'faq'), content, () => windowNow().cycle);
+  const unlisted = checkTopics(content.topicGroups, faq.topics().map((t) => t.id));
+  if (unlisted.length) logger.warn({ entries: unlisted }, 'FAQ entries in no group of templates/topics.yaml: they are answered when asked, but not listed under 常见问题');
   let store = o.store;
   if (!store) {
     if (config.redis) {

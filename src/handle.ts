@@ -182,18 +182,25 @@ async function load(needs: readonly Need[], today: Ctx['today'], keys: FollowerK
         return layout.mark(today.cert.cycle, n.personKey).key;
       case 'lookups':
         return keys.lookups(today.date).key;
+      case 'lastLink':
+        return layout.linkByHash(keys.tag, n.hash).key;
       default:
         return assertNever(n);
     }
   };
   const values = await deps.store.getMany(needs.map(slotOf));
   let lookups = 0;
+  let lastLink: Ctx['known']['lastLink'];
   needs.forEach((n, i) => {
     const raw = values[i] ?? null;
     if (n.type === 'mark') marks.set(n.personKey, raw === null ? null : layout.codecs.mark.decode(raw));
-    else lookups = raw === null ? 0 : (layout.codecs.lookups.decode(raw) ?? 0);
+    else if (n.type === 'lookups') lookups = raw === null ? 0 : (layout.codecs.lookups.decode(raw) ?? 0);
+    else {
+      const record = raw === null ? null : layout.codecs.link.decode(raw);
+      lastLink = record && { status: record.status, expiresAt: record.expiresAt };
+    }
   });
-  return { marks, lookups };
+  return { marks, lookups, ...(lastLink !== undefined ? { lastLink } : {}) };
 }
 
 function decisionWrite(w: DecisionWrite, keys: FollowerKeys, deps: HandleDeps): KeyedWrite {

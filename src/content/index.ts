@@ -4,9 +4,11 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import type { Config } from '../config';
 import { windowVars } from '../calendar';
+import { parseAnswers, parseTopics, type AnswerWords, type TopicGroup } from './answers';
 import { TemplateError, flattenVars, render, type Vars } from './render';
 
 export { render, flattenVars, TemplateError, type Vars } from './render';
+export { checkTopics, FIELDS, type AnswerWords, type Field, type TopicGroup } from './answers';
 
 const text = z.string().min(1);
 const MESSAGE_KEYS = [
@@ -14,7 +16,9 @@ const MESSAGE_KEYS = [
   'notYetOpen', 'afterWindow', 'notice', 'noticeOnly', 'noticeNotAcknowledged', 'categoryPrompt', 'categoryInvalid',
   'idPrompt', 'idInvalidLength', 'idInvalidChars', 'idInvalidDate', 'idInvalidChecksum', 'alreadyCertified',
   'lookupLimit', 'namePrompt', 'nameInvalid', 'phonePrompt', 'phoneInvalid', 'confirmPrompt', 'linkIssued', 'linkPending',
-  'inDialogue', 'helpInDialogue', 'reask', 'backAtStart', 'exited', 'nothingToExit', 'expired', 'resultPass', 'resultFail',
+  'inDialogue', 'reask', 'backAtStart', 'exited', 'nothingToExit', 'expired', 'resultPass', 'resultFail',
+  'nameNotAName', 'oneAtATime', 'received', 'receivedCategory', 'receivedId', 'receivedName', 'receivedPhone', 'whichToFix', 'updated',
+  'topicGroup', 'resumeHint', 'answerFooterList', 'unknownButton', 'homeList', 'linkRetry', 'linkExpired', 'faceHelp', 'linkAck', 'retryGone',
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 
@@ -22,20 +26,34 @@ const messagesSchema = z.object({
   ...Object.fromEntries(MESSAGE_KEYS.map((k) => [k, text])),
   home: z.array(text).length(3),
   categories: z.array(z.object({ name: text, hint: text })).length(5),
-}) as unknown as z.ZodType<Record<MessageKey, string> & { home: string[]; categories: { name: string; hint: string }[] }>;
+  durations: z.object({ seconds: text, minutes: text, hours: text }),
+}) as unknown as z.ZodType<Record<MessageKey, string> & { home: string[]; categories: { name: string; hint: string }[]; durations: Durations }>;
+
+/** Units of a duration as a follower reads it: `{{n}}分钟`. */
+export interface Durations {
+  readonly seconds: string;
+  readonly minutes: string;
+  readonly hours: string;
+}
 
 const words = z.array(z.union([z.string(), z.number()]).transform(String)).min(1);
-const commandsSchema = z.object({ start: words, help: words, greet: words, exit: words, back: words, acknowledge: words, confirm: words, redo: words, another: words });
+const commandsSchema = z.object({ start: words, help: words, greet: words, exit: words, back: words, acknowledge: words, confirm: words, redo: words, another: words, resume: words });
 export type CommandName = keyof z.infer<typeof commandsSchema>;
 
 /** Values filled in at reply time; a template may use only these besides the facts and the window. */
-const MOMENT_VARS = ['limit', 'list', 'max', 'count', 'maskedId', 'maskedName', 'maskedPhone', 'category', 'date', 'link', 'minutes'];
+const MOMENT_VARS = ['limit', 'list', 'max', 'count', 'maskedId', 'maskedName', 'maskedPhone', 'category', 'date', 'link', 'minutes', 'idTail', 'duration', 'title', 'n'];
 
 export interface Content {
   /** Facts and the window values in force now, which every template can use. */
   readonly vars: Vars;
   readonly categories: readonly { readonly name: string; readonly hint: string }[];
   readonly home: readonly string[];
+  /** How each step reads answers (templates/answers.yaml). */
+  readonly answers: AnswerWords;
+  /** The 常见问题 list's groups (templates/topics.yaml); compose checks their ids against the FAQ. */
+  readonly topicGroups: readonly TopicGroup[];
+  /** A duration as a follower reads it: 30分钟, 3秒, 2小时. */
+  duration(ms: number): string;
   /** Normalised command words (see `commandWord`). */
   readonly commands: Readonly<Record<CommandName, ReadonlySet<string>>>;
   /** Whether `text` is one of the words of `command` in templates/commands.yaml. */
@@ -79,6 +97,9 @@ export function loadContent(dir: string, window: Config['cert'] | (() => Config[
   const c = commandsSchema.safeParse(readYaml(path.join(dir, 'commands.yaml')));
   if (!c.success) throw new TemplateError(`templates/commands.yaml: ${c.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const messages = m.data;
+  const answers = parseAnswers(readYaml(path.join(dir, 'answers.yaml')), commandWord);
+  const topicGroups = parseTopics(readYaml(path.join(dir, 'topics.yaml')));
+  for (const [unit, t] of Object.entries(messages.durations)) render(t, { n: '1' }, `templates/messages.yaml durations.${unit}`);
 
   const probe = Object.fromEntries(MOMENT_VARS.map((v) => [v, 'x']));
   for (const key of MESSAGE_KEYS) render(messages[key], { ...vars, ...probe }, `templates/messages.yaml ${key}`);
@@ -93,9 +114,22 @@ export function loadContent(dir: string, window: Config['cert'] | (() => Config[
     },
     categories: messages.categories,
     home: messages.home,
+    answers,
+    topicGroups,
+    duration: (ms: number) => durationText(ms, messages.durations),
     commands,
     is: (text: string, command: CommandName) => commands[command].has(commandWord(text)),
     text: (key: MessageKey, moment: Vars = {}) => render(messages[key], { ...varsNow(), ...moment }, key),
   });
 }
 
+/**
+ * Whole minutes for anything from a minute up (so a setting of 0.05 minutes does not read 0分钟),
+ * seconds below, hours for whole hours.
+ */
+function durationText(ms: number, units: Durations): string {
+  if (ms < 60_000) return render(units.seconds, { n: String(Math.max(1, Math.round(ms / 1000))) });
+  const minutes = Math.round(ms / 60_000);
+  if (minutes >= 60 && minutes % 60 === 0) return render(units.hours, { n: String(minutes / 60) });
+  return render(units.minutes, { n: String(minutes) });
+}

@@ -78,6 +78,8 @@ const DOTS = /[·•・．.。\u00B7\u2027\u30FB\uFF65\u2022]/g;
  * at the name step must never become someone's name, even when the FAQ has no answer for it.
  */
 const QUESTION = /[吗呢吧么]$|怎|什么|啥|如何|为何|哪|谁|多久|多少|能不能|可不可以|是不是|要不要|有没有|行不行|不会|不懂|不知道|不清楚|不明白/u;
+/** Whether a text reads as a question (or as "I can't"): then it is no answer to a step. */
+export const isQuestion = (s: string) => QUESTION.test(trimEnd(fold(s)));
 
 /** Chinese names, minority names with a middle dot included (阿卜杜拉·买买提). */
 export function parseName(input: string): Parsed<string, 'invalid'> {

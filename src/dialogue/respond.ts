@@ -1,7 +1,12 @@
-import { minutesOf } from '../calendar';
+import { commandWord } from '../content';
 import { CLICK_KEYS } from '../menu-keys';
-import { numbered, parseNumber } from './choice';
-import { parseName } from './person';
+import { settle } from './after-link';
+import { parseNumber } from './choice';
+import { fill, fillNeeds } from './fill';
+import { HOME, listVars, topicGroup, topicGroups, welcome, type Shown } from './lists';
+import { isQuestion } from './person';
+import { fieldsOf, holdsNumber, type Found } from './read-line';
+import { anyField, read } from './step-def';
 import { STEPS } from './steps';
 import { assertNever, type Action, type Ctx, type Dialogue, type FollowerState, type Input, type Line, type Need, type Outcome, type Paragraph, type PreCtx } from './types';
 
@@ -13,15 +18,17 @@ import { assertNever, type Action, type Ctx, type Dialogue, type FollowerState, 
 export function respond(state: FollowerState | null, input: Input, ctx: Ctx): Outcome {
   const out = route(state ?? { v: 1 }, input, ctx);
   if (!ctx.expired || !('say' in out.reply)) return out;
-  const note: Paragraph = [{ key: 'expired', vars: { minutes: minutesOf(ctx.dialogueIdleMs) } }];
+  const note: Paragraph = [{ key: 'expired', vars: { duration: ctx.content.duration(ctx.dialogueIdleMs) } }];
   return { ...out, reply: { say: [note, ...out.reply.say] } };
 }
 
 /** What the core needs read from the store before it can answer this input. */
 export function prefetch(state: FollowerState | null, input: Input, ctx: PreCtx): Need[] {
+  if (input.kind !== 'text') return [];
   const d = state?.dialogue;
-  if (!d || input.kind !== 'text') return [];
-  return STEPS[d.step].needs?.(input.text, d, ctx) ?? [];
+  if (d) return STEPS[d.step].needs?.(input.text, d, ctx) ?? [];
+  const found = read(input.text, ctx);
+  return startsWith(input.text, found) ? fillNeeds(found, undefined, ctx) : [];
 }
 
 /** A dialogue still holding entered data (not yet at a link or a found record): its time-out is worth telling. */
@@ -30,7 +37,9 @@ export const holdsEntries = (state: FollowerState | null): boolean => !!state?.d
 const say = (state: FollowerState, ...paragraphs: Paragraph[]): Outcome => ({ state, reply: { say: paragraphs }, writes: [], effects: [] });
 const prompt = (d: Dialogue, ctx: Ctx): Line => STEPS[d.step].prompt(d, ctx);
 const keep = (s: FollowerState): FollowerState => ({ v: 1, ...(s.acknowledged ? { acknowledged: true } : {}) });
-const list = (items: readonly string[]) => ({ list: numbered(items) });
+const withoutChoices = ({ choices: _, ...rest }: FollowerState): FollowerState => rest;
+/** An ID number, or two items of the form, outside the dialogue: someone pasting a person's line. */
+const startsWith = (text: string, found: Found) => (found.id !== undefined || fieldsOf(found).length >= 2) && !isQuestion(text);
 
 function route(s: FollowerState, input: Input, ctx: Ctx): Outcome {
   const d = s.dialogue;
@@ -40,7 +49,7 @@ function route(s: FollowerState, input: Input, ctx: Ctx): Outcome {
     case 'unsubscribe':
       return { state: null, reply: { silent: true }, writes: [], effects: [] };
     case 'subscribe':
-      return d ? say(s, [welcome(ctx)], [{ key: 'inDialogue' }, prompt(d, ctx)]) : say({ ...s, choices: HOME }, [welcome(ctx)]);
+      return d ? say(s, [welcome(ctx)], [{ key: 'inDialogue' }, prompt(d, ctx)]) : say({ ...s, choices: [...HOME] }, [welcome(ctx)]);
     case 'unsupported':
     case 'voiceUnclear': {
       const line: Line = { key: input.kind };
@@ -49,68 +58,94 @@ function route(s: FollowerState, input: Input, ctx: Ctx): Outcome {
     case 'click':
       return click(s, input.key, ctx);
     case 'text':
-      return d ? inDialogue(s, d, input.text, ctx) : idle(s, input.text, ctx);
+      return d ? settled(inDialogue(s, d, input.text, ctx), d, ctx) : idle(s, input.text, ctx);
     default:
       return assertNever(input);
   }
 }
 
-const HOME: Action[] = [{ type: 'start' }, { type: 'topics' }, { type: 'phones' }];
-const welcome = (ctx: Ctx): Line => ({ key: 'welcome', vars: list(ctx.content.home) });
+/** After the message: entries kept for a retry go once the face check passed (see `settle`). */
+function settled(o: Outcome, before: Dialogue, ctx: Ctx): Outcome {
+  const d = o.state?.dialogue;
+  if (!o.state || !d) return o;
+  const next = settle(d, before.masked?.linkHash, ctx);
+  return next === d ? o : { ...o, state: { ...o.state, dialogue: next } };
+}
 
-function begin(s: FollowerState, ctx: Ctx): Outcome {
+/** Starts a certification, with the items of a pasted line already filled in when there are some. */
+function begin(s: FollowerState, ctx: Ctx, found: Found = {}, before: Paragraph[] = []): Outcome {
   const phase = ctx.today.phase;
   if (phase === 'before') return say(keep(s), [{ key: 'notYetOpen' }]);
-  const dialogue: Dialogue = { step: s.acknowledged ? 'category' : 'notice', draft: {} };
-  const next: FollowerState = { ...keep(s), dialogue };
-  return phase === 'after' ? say(next, [{ key: 'afterWindow' }], [prompt(dialogue, ctx)]) : say(next, [prompt(dialogue, ctx)]);
+  const start: Dialogue = { step: s.acknowledged ? 'category' : 'notice', draft: {} };
+  const f = fill(start, found, ctx, null, s.acknowledged ? undefined : 'notice');
+  if ('reason' in f) return say(keep(s), [f.reason]);
+  const next: FollowerState = { ...keep(s), dialogue: f.next };
+  const window: Paragraph[] = phase === 'after' ? [[{ key: 'afterWindow' }]] : [];
+  return { state: next, reply: { say: [...window, ...before, ...f.before, [prompt(f.next, ctx)]] }, writes: f.writes, effects: [] };
 }
 
-function topics(s: FollowerState, ctx: Ctx): Outcome {
-  const items = ctx.faq.topics();
-  return say({ ...s, choices: items.map((t) => ({ type: 'faq', id: t.id })) }, [{ key: 'topics', vars: list(items.map((t) => t.question)) }]);
+/** Shows a list and makes its numbers the ones that count; in the dialogue, with the way back to it. */
+function show(s: FollowerState, shown: Shown): Outcome {
+  const tail: Line[] = s.dialogue ? [{ key: 'resumeHint' }] : [];
+  return say({ ...s, choices: [...shown.choices] }, [shown.line, ...tail]);
 }
 
-const answered = (id: string): Paragraph => [{ faq: id }, { key: 'answerFooter' }];
-function answer(s: FollowerState, id: string, ctx: Ctx): Outcome {
-  return ctx.faq.answer(id) !== null ? say(withoutChoices(s), answered(id)) : fallback(s, ctx);
+/** An FAQ answer. Outside the dialogue the list it came from stays valid; inside, the step is asked again. */
+function answer(s: FollowerState, id: string, ctx: Ctx, fromList: boolean): Outcome {
+  if (ctx.faq.answer(id) === null) return fallback(s, ctx);
+  const d = s.dialogue;
+  if (d) return say(withoutChoices(s), [{ faq: id }], [{ key: 'reask' }, prompt(d, ctx)]);
+  return say(s, [{ faq: id }, { key: fromList && s.choices?.length ? 'answerFooterList' : 'answerFooter' }]);
 }
-const withoutChoices = ({ choices: _, ...rest }: FollowerState): FollowerState => rest;
 
-const fallback = (s: FollowerState, ctx: Ctx): Outcome => say({ ...s, choices: HOME }, [{ key: 'fallback', vars: list(ctx.content.home) }]);
+const fallback = (s: FollowerState, ctx: Ctx): Outcome => say({ ...s, choices: [...HOME] }, [{ key: 'fallback', vars: listVars(ctx.content.home) }]);
 
 function act(s: FollowerState, action: Action, ctx: Ctx): Outcome {
   switch (action.type) {
     case 'start':
-      return begin(s, ctx);
+      return s.dialogue ? say(withoutChoices(s), [prompt(s.dialogue, ctx)]) : begin(s, ctx);
     case 'topics':
-      return topics(s, ctx);
+      return show(s, topicGroups(ctx));
+    case 'group': {
+      const group = topicGroup(action.index, ctx);
+      return group ? show(s, group) : show(s, topicGroups(ctx));
+    }
     case 'phones':
-      return answer(s, 'phone-numbers', ctx);
+      return answer(s, 'phone-numbers', ctx, true);
     case 'faq':
-      return answer(s, action.id, ctx);
+      return answer(s, action.id, ctx, true);
     default:
       return assertNever(action);
   }
 }
 
-/** Outside the dialogue: commands, a number from the last list, or a question. */
-function idle(s: FollowerState, text: string, ctx: Ctx): Outcome {
-  if (ctx.content.is(text, 'start')) return begin(s, ctx);
-  if (ctx.content.is(text, 'help')) return topics(s, ctx);
-  if (ctx.content.is(text, 'greet')) return say({ ...s, choices: HOME }, [welcome(ctx)]);
-  if (ctx.content.is(text, 'exit') || ctx.content.is(text, 'back')) return say({ ...s, choices: HOME }, [{ key: 'nothingToExit' }]);
+/** A number from the list last shown, if the text is one and a list is on screen. */
+function chosen(s: FollowerState, text: string, ctx: Ctx): Outcome | null {
   const n = parseNumber(text);
-  if (n !== null && s.choices?.length) {
-    const action = s.choices[n - 1];
-    return action ? act(s, action, ctx) : say(s, [{ key: 'choiceOutOfRange', vars: { max: String(s.choices.length) } }]);
-  }
+  if (n === null || !s.choices?.length) return null;
+  const action = s.choices[n - 1];
+  return action ? act(s, action, ctx) : say(s, [{ key: 'choiceOutOfRange', vars: { max: String(s.choices.length) } }]);
+}
+
+/** Outside the dialogue: commands, a number from the last list, a pasted line, or a question. */
+function idle(s: FollowerState, text: string, ctx: Ctx): Outcome {
+  const words = ctx.content;
+  if (words.is(text, 'start')) return begin(s, ctx);
+  if (words.is(text, 'help')) return show(s, topicGroups(ctx));
+  if (words.is(text, 'greet')) return say({ ...s, choices: [...HOME] }, [welcome(ctx)]);
+  if (words.is(text, 'exit') || words.is(text, 'back')) return say({ ...s, choices: [...HOME] }, [{ key: 'nothingToExit' }]);
+  const picked = chosen(s, text, ctx);
+  if (picked) return picked;
+  const found = read(text, ctx);
+  if (startsWith(text, found)) return begin(s, ctx, found);
+  // 再试一次 after the dialogue (and its data) timed out: a fresh start, saying why it asks again.
+  if (words.answers.retryWords.includes(commandWord(text))) return begin(s, ctx, {}, [[{ key: 'retryGone' }]]);
   const m = ctx.faq.match(text);
   switch (m.kind) {
     case 'answer':
-      return say(withoutChoices(s), answered(m.id));
+      return answer(s, m.id, ctx, false);
     case 'suggest':
-      return say({ ...s, choices: m.options.map((t) => ({ type: 'faq', id: t.id })) }, [{ key: 'suggest', vars: list(m.options.map((t) => t.question)) }]);
+      return say({ ...s, choices: m.options.map((t) => ({ type: 'faq', id: t.id })) }, [{ key: 'suggest', vars: listVars(m.options.map((t) => t.question)) }]);
     case 'none':
       // Right after a time-out the text is most likely the answer to a step that is gone: start afresh.
       return ctx.expired ? begin(s, ctx) : fallback(s, ctx);
@@ -119,37 +154,48 @@ function idle(s: FollowerState, text: string, ctx: Ctx): Outcome {
   }
 }
 
-/** Inside the dialogue: commands first, then the step's answer, then a question; never lose progress. */
+/** Inside the dialogue: commands first, then a list on screen, the step's answer, then a question; never lose progress. */
 function inDialogue(s: FollowerState, d: Dialogue, text: string, ctx: Ctx): Outcome {
   const def = STEPS[d.step];
-  const again = (...before: Paragraph[]) => say(s, ...before, [prompt(d, ctx)]);
+  // The step's prompt is the last list once it is asked again: a list shown before it no longer counts.
+  const again = (...before: Paragraph[]) => say(withoutChoices(s), ...before, [prompt(d, ctx)]);
   const answerThenAgain = (id: string) => again([{ faq: id }], [{ key: 'reask' }]);
-  if (ctx.content.is(text, 'exit')) return say(keep(s), [{ key: 'exited' }]);
-  if (ctx.content.is(text, 'back')) {
+  const words = ctx.content;
+  if (words.is(text, 'exit')) return say(keep(s), [{ key: 'exited' }]);
+  if (words.is(text, 'back')) {
     if (!def.back) return again([{ key: 'backAtStart' }]);
-    const prev: Dialogue = { ...d, step: def.back };
-    return say({ ...s, dialogue: prev }, [prompt(prev, ctx)]);
+    // Back to the notice is back to the start: what was entered goes.
+    const prev: Dialogue = def.back === 'notice' ? { step: 'notice', draft: {} } : { ...d, step: def.back };
+    return say({ ...withoutChoices(s), dialogue: prev }, [prompt(prev, ctx)]);
   }
-  // After a failed face check the follower is told to send 认证 again: that must start anew, not resume the spent link.
-  if (ctx.content.is(text, 'start')) return def.done ? begin(s, ctx) : again([{ key: 'inDialogue' }]);
-  if (ctx.content.is(text, 'help')) return again([{ key: 'helpInDialogue' }]);
-  if (ctx.content.is(text, 'greet')) return again([{ key: 'inDialogue' }]);
+  // After a failed face check the follower may send 认证 again: that must start anew, not resume the spent link.
+  if (words.is(text, 'start')) return def.done ? begin(s, ctx) : again([{ key: 'inDialogue' }]);
+  if (words.is(text, 'help')) return show(s, topicGroups(ctx));
+  if (words.is(text, 'greet')) return again([{ key: 'inDialogue' }]);
+  if (s.choices?.length && words.is(text, 'resume')) return again();
+  const picked = chosen(s, text, ctx);
+  if (picked) return picked;
 
   // A question typed at the name step must never become someone's name.
   if (d.step === 'name') {
-    const m = ctx.faq.match(text);
+    const found = read(text, ctx);
+    const m = found.id === undefined && found.phone === undefined ? ctx.faq.match(text) : ({ kind: 'none' } as const);
     if (m.kind === 'answer') return answerThenAgain(m.id);
-    if (m.kind === 'suggest' && !parseName(text).ok) return again([{ key: 'nameInvalid' }]);
+    if (m.kind === 'suggest' && !anyField(found)) return again([{ key: found.notAName ? 'nameNotAName' : 'nameInvalid' }]);
   }
   const r = def.accept(text, d, ctx);
   if ('next' in r) {
     const acknowledged = r.acknowledged ?? s.acknowledged;
     const state: FollowerState = { v: 1, dialogue: r.next, ...(acknowledged ? { acknowledged: true } : {}) };
-    return { state, reply: { say: r.reply ?? [[prompt(r.next, ctx)]] }, writes: r.writes ?? [], effects: r.effects ?? [] };
+    const reply = r.reply ?? [...(r.before ?? []), [prompt(r.next, ctx)]];
+    return { state, reply: { say: reply }, writes: r.writes ?? [], effects: r.effects ?? [] };
   }
-  const m = ctx.faq.match(text);
+  // A long number is an attempt at an answer: its mistake is named, not an FAQ entry that shares a word with it.
+  const m = holdsNumber(text) ? ({ kind: 'none' } as const) : ctx.faq.match(text);
   if (m.kind === 'answer') return answerThenAgain(m.id);
-  return r.reason ? again([r.reason]) : say(s, [prompt(d, ctx)]);
+  // 好的 or 谢谢 where an answer was expected: asked again kindly, without calling it a mistake.
+  if (d.step !== 'name' && words.answers.pleasantries.has(commandWord(text))) return again([{ key: 'reask' }]);
+  return r.reason ? again([r.reason]) : again();
 }
 
 function click(s: FollowerState, key: string, ctx: Ctx): Outcome {
@@ -161,12 +207,14 @@ function click(s: FollowerState, key: string, ctx: Ctx): Outcome {
     case CLICK_KEYS.certNotice:
       return thenResume(say(s, [{ key: 'noticeOnly' }]));
     case CLICK_KEYS.faqTopics:
-      return d ? say(s, [{ key: 'helpInDialogue' }], [prompt(d, ctx)]) : topics(s, ctx);
+      return show(s, topicGroups(ctx));
     case CLICK_KEYS.helpPhones:
-      return thenResume(answer(s, 'phone-numbers', ctx));
+      return d ? thenResume(say(s, [{ faq: 'phone-numbers' }])) : answer(s, 'phone-numbers', ctx, false);
     case CLICK_KEYS.careGuide:
-      return thenResume(answer(s, 'large-print', ctx));
+      return d ? thenResume(say(s, [{ faq: 'large-print' }])) : answer(s, 'large-print', ctx, false);
     default:
-      return thenResume(fallback(s, ctx));
+      // A button of a menu published after this version (or before it): a tap deserves more than "I cannot answer that".
+      if (d) return say(s, [{ key: 'unknownButton' }], [{ key: 'reask' }, prompt(d, ctx)]);
+      return say({ ...s, choices: [...HOME] }, [{ key: 'unknownButton' }], [{ key: 'homeList', vars: listVars(ctx.content.home) }]);
   }
 }

@@ -1,157 +1,92 @@
-import { cnDate, minutesOf } from '../calendar';
-import type { CertMark } from '../store/layout';
-import { numbered, parseNumber, pickOption } from './choice';
-import { maskId, maskName, maskPhone, parseIdNumber, parseMobile, parseName } from './person';
-import type { Ctx, PreCtx, DecisionWrite, Dialogue, Effect, Line, Need, Paragraph, Step } from './types';
+import { cnDate } from '../calendar';
+import { linkedStep } from './after-link';
+import { numbered, parseNumber } from './choice';
+import { confirmStep } from './confirm';
+import { fill, fillNeeds, markNeed, nextStep } from './fill';
+import { idReasonOf, wordsAndDigits } from './read-line';
+import { accepted, anyField, birthLimit, formNeeds, read, type StepDef } from './step-def';
+import type { Line, Step } from './types';
+
+export type { Accepted, Refused, StepDef } from './step-def';
 
 /**
  * The certification dialogue as data: each step's prompt, where 返回 leads, how it reads an answer,
- * and what it needs read from the store before it can decide. `accept` is pure.
+ * and what it needs read from the store before it can decide. `accept` is pure. The four form
+ * steps read every message for all the form's items (see fill.ts), so a line holding several
+ * fills them all and the next question is the first item still missing.
  */
-export interface StepDef {
-  prompt(d: Dialogue, ctx: Ctx): Line;
-  back: Step | null;
-  /** The work is done here (link issued, or already certified): 认证 starts a new one instead of resuming. */
-  done?: true;
-  accept(text: string, d: Dialogue, ctx: Ctx): Accepted | Refused;
-  needs?(text: string, d: Dialogue, ctx: PreCtx): Need[];
-}
-export interface Accepted {
-  readonly next: Dialogue;
-  /** Instead of the next step's prompt. */
-  readonly reply?: readonly Paragraph[];
-  readonly writes?: readonly DecisionWrite[];
-  readonly effects?: readonly Effect[];
-  readonly acknowledged?: boolean;
-}
-/** `reason` null: the text is simply not an answer to this step (no complaint, just ask again). */
-export interface Refused { readonly reason: Line | null }
-
-const categoryName = (ctx: Ctx, i: number | undefined) => ctx.content.categories[i ?? 0]?.name ?? '';
-const birthLimit = (ctx: PreCtx) => new Date(`${ctx.today.date}T00:00:00+08:00`);
-
-const markOf = (ctx: Ctx, id: string): CertMark | null => ctx.known.marks.get(ctx.personKey(id)) ?? null;
-const certifiedStep = (id: string, mark: CertMark): Dialogue => ({ step: 'certified', draft: {}, masked: { id: maskId(id), date: mark.date } });
-/**
- * Whether this follower may hear that the person is already certified: the phone that certified
- * them hears it at once; anyone else only with the name the person was certified under.
- */
-const mayTell = (ctx: Ctx, id: string, mark: CertMark, name?: string) =>
-  mark.by === ctx.follower || (name !== undefined && mark.nameKey !== undefined && mark.nameKey === ctx.nameKey(id, name));
-const markNeed = (ctx: PreCtx, id: string | undefined): Need[] => (id ? [{ type: 'mark', personKey: ctx.personKey(id) }] : []);
-
-const anotherPerson = (text: string, _: Dialogue, ctx: Ctx): Accepted | Refused =>
-  parseNumber(text) === 1 || ctx.content.is(text, 'another') ? { next: { step: 'category', draft: {} }, acknowledged: true } : { reason: null };
-
 export const STEPS: Readonly<Record<Step, StepDef>> = {
   notice: {
     prompt: () => ({ key: 'notice' }),
     back: null,
-    accept: (text, _, ctx) =>
-      parseNumber(text) === 1 || ctx.content.is(text, 'acknowledge')
-        ? { next: { step: 'category', draft: {} }, acknowledged: true }
-        : { reason: { key: 'noticeNotAcknowledged' } },
+    needs: formNeeds,
+    accept(text, d, ctx) {
+      // A draft filled before the notice (a pasted line) goes on to its first missing item.
+      if (parseNumber(text) === 1 || ctx.content.is(text, 'acknowledge')) return { next: { step: nextStep(d.draft), draft: d.draft }, acknowledged: true };
+      // A pasted line before the notice was acknowledged is kept, and the notice asked again.
+      const found = read(text, ctx);
+      if (!anyField(found)) return { reason: { key: 'noticeNotAcknowledged' } };
+      const f = fill(d, found, ctx, null, 'notice');
+      if ('reason' in f || f.next.step !== 'notice') return accepted(f);
+      return { next: f.next, writes: f.writes, reply: [...f.before, [{ key: 'noticeNotAcknowledged' }, { key: 'notice' }]] };
+    },
   },
   category: {
     prompt: (_, ctx) => ({ key: 'categoryPrompt', vars: { list: numbered(ctx.content.categories.map((c) => `${c.name}（${c.hint}）`)) } }),
     back: 'notice',
+    needs: formNeeds,
     accept(text, d, ctx) {
-      const i = pickOption(text, ctx.content.categories.map((c) => c.name));
-      if (i !== null) return { next: { step: 'id', draft: { ...d.draft, category: i } } };
+      const max = ctx.content.categories.length;
       const n = parseNumber(text);
-      return { reason: { key: n !== null ? 'choiceOutOfRange' : 'categoryInvalid', vars: { max: String(ctx.content.categories.length) } } };
+      if (n !== null) return n >= 1 && n <= max ? accepted(fill(d, { category: n - 1 }, ctx, 'category')) : { reason: { key: 'choiceOutOfRange', vars: { max: String(max) } } };
+      const found = read(text, ctx);
+      return anyField(found) ? accepted(fill(d, found, ctx, 'category')) : { reason: { key: 'categoryInvalid' } };
     },
   },
   id: {
     prompt: () => ({ key: 'idPrompt' }),
     back: 'category',
-    needs(text, _, ctx) {
-      const id = parseIdNumber(text, birthLimit(ctx));
-      return id.ok ? [...markNeed(ctx, id.value), { type: 'lookups' }] : [];
-    },
-    accept(text, d, ctx): Accepted | Refused {
-      const id = parseIdNumber(text, birthLimit(ctx));
-      if (!id.ok) {
-        const key = ({ length: 'idInvalidLength', chars: 'idInvalidChars', date: 'idInvalidDate', checksum: 'idInvalidChecksum' } as const)[id.reason];
-        return { reason: { key, vars: { count: String(id.count ?? 0) } } };
-      }
-      // Every person looked up counts, so that nobody can test ID numbers in bulk from one phone.
-      if (ctx.known.lookups >= ctx.lookupsPerDay) return { reason: { key: 'lookupLimit', vars: { limit: String(ctx.lookupsPerDay) } } };
-      const writes: DecisionWrite[] = [{ type: 'lookups', day: ctx.today.date, count: ctx.known.lookups + 1 }];
-      const mark = markOf(ctx, id.value);
-      if (mark && mayTell(ctx, id.value, mark)) return { next: certifiedStep(id.value, mark), writes };
-      return { next: { step: 'name', draft: { ...d.draft, id: id.value } }, writes };
+    needs: formNeeds,
+    accept(text, d, ctx) {
+      const found = read(text, ctx);
+      if (found.id !== undefined) return accepted(fill(d, found, ctx, 'id'));
+      const why = idReasonOf(text, found, ctx.content.answers, birthLimit(ctx));
+      const reason: Line = { key: ID_REASONS[why.reason], vars: { count: String(why.count ?? 0) } };
+      if (!anyField(found)) return { reason: wordsAndDigits(text, ctx.content.answers) ? { key: 'oneAtATime' } : reason };
+      // The rest of a line is kept and the ID number asked again, with the reason when it was mistyped.
+      const f = fill(d, found, ctx, 'id', 'id');
+      if ('reason' in f || f.next.step !== 'id') return accepted(f);
+      return { next: f.next, writes: f.writes, before: [...f.before, ...(found.idError ? [[reason]] : [])] };
     },
   },
   name: {
     prompt: () => ({ key: 'namePrompt' }),
     back: 'id',
-    needs: (_, d, ctx) => markNeed(ctx, d.draft.id),
+    needs: (text, d, ctx) => [...fillNeeds(read(text, ctx), d, ctx), ...markNeed(ctx, d.draft.id)],
     accept(text, d, ctx) {
-      const name = parseName(text);
-      if (!name.ok) return { reason: { key: 'nameInvalid' } };
-      const id = d.draft.id;
-      const mark = id ? markOf(ctx, id) : null;
-      if (id && mark && mayTell(ctx, id, mark, name.value)) return { next: certifiedStep(id, mark) };
-      return { next: { step: 'phone', draft: { ...d.draft, name: name.value } } };
+      const found = read(text, ctx);
+      if (anyField(found)) return accepted(fill(d, found, ctx, 'name'));
+      return { reason: { key: found.notAName ? 'nameNotAName' : 'nameInvalid' } };
     },
   },
   phone: {
     prompt: () => ({ key: 'phonePrompt' }),
     back: 'name',
-    accept(text, d) {
-      const phone = parseMobile(text);
-      return phone.ok ? { next: { step: 'confirm', draft: { ...d.draft, phone: phone.value } } } : { reason: { key: 'phoneInvalid' } };
-    },
-  },
-  confirm: {
-    prompt: (d, ctx) => ({
-      key: 'confirmPrompt',
-      vars: {
-        category: categoryName(ctx, d.draft.category),
-        maskedId: maskId(d.draft.id ?? ''),
-        maskedName: maskName(d.draft.name ?? ''),
-        maskedPhone: maskPhone(d.draft.phone ?? ''),
-      },
-    }),
-    back: 'phone',
-    needs: (_, d, ctx) => markNeed(ctx, d.draft.id),
+    needs: formNeeds,
     accept(text, d, ctx) {
-      const n = parseNumber(text);
-      const choice = ctx.content.is(text, 'confirm') || n === 1 ? 0 : ctx.content.is(text, 'redo') || n === 2 ? 1 : null;
-      if (choice === 1) return { next: { step: 'category', draft: {} } };
-      if (choice !== 0) return { reason: { key: 'choiceOutOfRange', vars: { max: '2' } } };
-      const { id, name, phone, category } = d.draft;
-      if (!id || !name || !phone || category === undefined) return { next: { step: 'category', draft: {} } };
-      const mark = markOf(ctx, id);
-      if (mark && mayTell(ctx, id, mark, name)) return { next: certifiedStep(id, mark) };
-      const maskedName = maskName(name);
-      const maskedId = maskId(id);
-      const record = {
-        openid: ctx.openid, cycle: ctx.today.cert.cycle, category: categoryName(ctx, category),
-        personKey: ctx.personKey(id), nameKey: ctx.nameKey(id, name), maskedId, maskedName,
-        idNumber: id, name, phone, issuedAt: ctx.now, expiresAt: ctx.now + ctx.linkMs, status: 'issued' as const,
-      };
-      return {
-        // The clear data leaves the state here: from now on only masked values are kept, and the
-        // link's own record (sealed) holds what the provider needs.
-        next: { step: 'linked', draft: {}, masked: { name: maskedName, id: maskedId } },
-        writes: [{ type: 'link', token: ctx.token, record }],
-        effects: [{ type: 'linkIssued', category: record.category }],
-        reply: [[{ key: 'linkIssued', vars: { maskedName, link: ctx.linkUrl(ctx.token), minutes: minutesOf(ctx.linkMs) } }]],
-      };
+      const found = read(text, ctx);
+      return anyField(found) ? accepted(fill(d, found, ctx, 'phone')) : { reason: { key: 'phoneInvalid' } };
     },
   },
-  linked: {
-    prompt: (d) => ({ key: 'linkPending', vars: { maskedName: d.masked?.name ?? '' } }),
-    back: null,
-    done: true,
-    accept: anotherPerson,
-  },
+  confirm: confirmStep,
+  linked: linkedStep,
   certified: {
     prompt: (d) => ({ key: 'alreadyCertified', vars: { maskedId: d.masked?.id ?? '', date: cnDate(d.masked?.date ?? '') } }),
     back: null,
     done: true,
-    accept: anotherPerson,
+    needs: (text, _, ctx) => fillNeeds(read(text, ctx), undefined, ctx),
+    accept: (text, d, ctx) => linkedStep.accept(text, d, ctx),
   },
 };
+
+const ID_REASONS = { length: 'idInvalidLength', chars: 'idInvalidChars', date: 'idInvalidDate', checksum: 'idInvalidChecksum' } as const;

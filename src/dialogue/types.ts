@@ -42,15 +42,21 @@ export type Line = { readonly key: MessageKey; readonly vars?: Vars } | { readon
 export type Paragraph = readonly Line[];
 export type Speech = { readonly say: readonly Paragraph[] } | { readonly silent: true };
 
-/** What the core must have read from the store before it can decide; named, not keyed. */
-export type Need = { readonly type: 'mark'; readonly personKey: string } | { readonly type: 'lookups' };
+/**
+ * What the core must have read from the store before it can decide; named, not keyed. `lastLink`:
+ * the record of the follower's last face-check link, by the hash of its token (its key's last part).
+ */
+export type Need = { readonly type: 'mark'; readonly personKey: string } | { readonly type: 'lookups' } | { readonly type: 'lastLink'; readonly hash: string };
+
+/** What the dialogue needs to know of its last link: where it stands. */
+export type LinkView = Pick<LinkRecord, 'status' | 'expiresAt'>;
 
 /** Everything a transition may look at; nothing in here does I/O. */
 export interface Ctx {
   /** The follower's hash tag (see store/layout.ts): who certified a person, without their openid. */
   readonly follower: string;
   readonly openid: string;
-  readonly content: Pick<Content, 'is' | 'categories' | 'home'>;
+  readonly content: Pick<Content, 'is' | 'categories' | 'home' | 'answers' | 'topicGroups' | 'duration'>;
   readonly faq: FaqPort;
   readonly today: Today;
   readonly now: number;
@@ -63,8 +69,8 @@ export interface Ctx {
   readonly token: string;
   /** The follower-facing address of a face-check link. */
   readonly linkUrl: (token: string) => string;
-  /** What `prefetch` asked for: marks by person key, and today's lookups so far. */
-  readonly known: { readonly marks: ReadonlyMap<string, CertMark | null>; readonly lookups: number };
+  /** What `prefetch` asked for: marks by person key, today's lookups so far, the last link (null: none found). */
+  readonly known: { readonly marks: ReadonlyMap<string, CertMark | null>; readonly lookups: number; readonly lastLink?: LinkView | null };
   /** The follower had an open dialogue that timed out since their last message. */
   readonly expired: boolean;
 }

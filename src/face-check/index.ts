@@ -69,7 +69,9 @@ export async function completeFaceCheck(deps: FaceCheckDeps, token: string, resu
       if (earlier) date = earlier.date;
     }
   }
-  const text = deps.content.text(result === 'pass' ? 'resultPass' : 'resultFail', { maskedName: record.maskedName, category: record.category, date: cnDate(date) });
+  // The ID number's last four tell apart two people of one helper whose masked names are alike.
+  const idTail = record.maskedId.slice(-4);
+  const text = deps.content.text(result === 'pass' ? 'resultPass' : 'resultFail', { maskedName: record.maskedName, idTail, category: record.category, date: cnDate(date) });
   // The provider's callback is answered once the mark is safe; WeChat's API may be slow (token
   // refresh, retries), and the page must not time out and tempt a second tap on a spent link.
   const notified = deps.notifier.sendText(record.openid, text).catch(() => 'failed' as const);

@@ -22,12 +22,25 @@ export const followerStateSchema = z.object({
     .object({
       step: z.enum(['notice', 'category', 'id', 'name', 'phone', 'confirm', 'linked', 'certified']),
       draft: z.object({ category: z.number().int().optional(), id: z.string().optional(), name: z.string().optional(), phone: z.string().optional() }),
-      masked: z.object({ name: z.string().optional(), id: z.string().optional(), date: z.string().optional() }).optional(),
+      /**
+       * Shown once the draft's clear data is no longer needed. `linkHash`: the hash of the last
+       * link's token (see `linkHash`), so the dialogue can read how its face check went.
+       */
+      masked: z.object({ name: z.string().optional(), id: z.string().optional(), date: z.string().optional(), linkHash: z.string().optional() }).optional(),
     })
     .optional(),
   acknowledged: z.boolean().optional(),
   choices: z
-    .array(z.union([z.object({ type: z.literal('start') }), z.object({ type: z.literal('topics') }), z.object({ type: z.literal('phones') }), z.object({ type: z.literal('faq'), id: z.string() })]))
+    .array(
+      z.union([
+        z.object({ type: z.literal('start') }),
+        z.object({ type: z.literal('topics') }),
+        z.object({ type: z.literal('phones') }),
+        z.object({ type: z.literal('faq'), id: z.string() }),
+        /** A group of the 常见问题 list (templates/topics.yaml), by its place. */
+        z.object({ type: z.literal('group'), index: z.number().int().nonnegative() }),
+      ]),
+    )
     .optional(),
 });
 
@@ -87,6 +100,9 @@ export const tokenCodec = json(storedTokenSchema);
 export const TOKEN_KEY_PREFIX = 'wechat:access_token:';
 export const accessTokenKey = (appId: string) => TOKEN_KEY_PREFIX + appId;
 
+/** The last part of a link's key: a hash of its token, from which the token cannot be found. */
+export const linkHash = (token: string) => createHash('sha256').update(token).digest('base64url');
+
 export interface Slot<T> {
   readonly key: string;
   readonly ttlMs: number;
@@ -126,7 +142,9 @@ export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'c
       };
     },
     /** A link's key under its follower's tag: the token carries the tag, never the openid. */
-    link: (tag: string, token: string) => slot(`f:{${tag}}:fc:${createHash('sha256').update(token).digest('base64url')}`, config.cert.faceCheckTokenMs + DAY_MS, codecs.link),
+    link: (tag: string, token: string) => slot(`f:{${tag}}:fc:${linkHash(token)}`, config.cert.faceCheckTokenMs + DAY_MS, codecs.link),
+    /** The same slot found from the token's hash, as the follower's state keeps it. */
+    linkByHash: (tag: string, hash: string) => slot(`f:{${tag}}:fc:${hash}`, config.cert.faceCheckTokenMs + DAY_MS, codecs.link),
     /** A used or expired link is remembered a day longer, so the page can say which it was. */
     spentLinkTtlMs: DAY_MS,
     mark: (cycle: number, personKey: string) => slot(`rec:${cycle}:${personKey}`, 400 * DAY_MS, codecs.mark),

@@ -1,5 +1,5 @@
 import { testApp, type Follower, type TestApp } from '../helpers/app';
-import { lastLine } from '../helpers/certify';
+import { lastLine, PROMPTS } from '../helpers/certify';
 
 /** Numbered choices: 1, １, 一, 第一个 and the option's own words all work; a number off the list is refused kindly. */
 
@@ -77,11 +77,17 @@ describe('the category', () => {
     expect(await f.say('2')).toContain('请发送身份证号码');
   });
 
-  it('does not guess between two categories when the words fit both (工伤)', async () => {
+  it.each([
+    ['工伤', '工伤资格认证'],
+    ['养老', '养老资格认证'],
+    ['养老金', '养老资格认证'],
+    ['我是退休工人', '养老资格认证'],
+    ['工伤遗属', '工伤遗属认证'],
+  ])('takes the everyday word %s for %s, the longer word winning', async (answer, category) => {
     const f = await atCategory();
-    const reply = await f.say('工伤');
-    expect(lastLine(reply)).toBe(CATEGORY_QUESTION);
-    expect(reply).not.toContain('请发送身份证号码');
+    expect(await f.say(answer)).toContain('请发送身份证号码');
+    for (const a of [ID, '王秀英']) await f.say(a);
+    expect(await f.say('13912342345')).toContain(`认证类别：${category}`);
   });
 });
 
@@ -91,7 +97,26 @@ describe('the confirmation', () => {
     expect(await f.say(answer)).toMatch(/\/face-check\/[\w-]{32}/);
   });
 
-  it.each(['2', '２', '二', '信息有误', '重新填写'])('starts the form again on %s, without the entered data', async (answer) => {
+  it.each(['2', '２', '二'])('asks only the category again on %s, and comes back to the confirmation with the rest kept', async (answer) => {
+    const f = await atConfirm();
+    expect(lastLine(await f.say(answer))).toBe(CATEGORY_QUESTION);
+    const confirmation = await f.say('1');
+    expect(confirmation).toContain('认证类别：养老资格认证');
+    expect(confirmation).toContain('身份证号：1101**********002X');
+    expect(confirmation).toContain('姓名：王*英');
+    expect(confirmation).toContain('手机号：139****2345');
+  });
+
+  it.each(['信息有误', '不对', '错了'])('asks which item is wrong on %s, keeping everything', async (answer) => {
+    const f = await atConfirm();
+    const reply = await f.say(answer);
+    expect(reply).toContain('哪一项不对');
+    expect(reply).toContain('手机号：139****2345');
+    expect(lastLine(reply)).toBe(PROMPTS.confirm);
+    expect(await f.say('1')).toMatch(/\/face-check\/[\w-]{32}/);
+  });
+
+  it.each(['重新填写'])('starts the form again on %s, without the entered data', async (answer) => {
     const f = await atConfirm();
     expect(await f.say(answer)).toContain(CATEGORY_QUESTION);
     const raw = (await t.store.get(t.rt.layout.follower(f.openid).state.key)) ?? '';
@@ -99,17 +124,17 @@ describe('the confirmation', () => {
     const state = t.rt.layout.unseal(raw) ?? '';
     expect(state).toContain('"category"');
     for (const entered of [ID, '王秀英', '13912342345']) expect(state).not.toContain(entered);
-    await f.say('1');
     // The ID number must be asked again: nothing from before is reused.
-    expect(await f.say('王秀英')).toContain('身份证号码只能是数字');
+    expect(lastLine(await f.say('1'))).toBe(PROMPTS.id);
+    expect(lastLine(await f.say('王秀英'))).toBe(PROMPTS.id);
   });
 
-  it.each(['3', '０', '三'])('refuses %s kindly and shows the confirmation again', async (answer) => {
+  it.each(['6', '０', '六'])('refuses %s kindly and shows the confirmation again', async (answer) => {
     const f = await atConfirm();
     const reply = await f.say(answer);
-    expect(reply).toContain('没有这个序号，请回复 1 到 2 中的一个数字');
+    expect(reply).toContain('没有这个序号，请回复 1 到 5 中的一个数字');
     expect(reply).toContain('认证类别：养老遗属认证');
-    expect(lastLine(reply)).toBe('请回复 1 或 2。');
+    expect(lastLine(reply)).toBe(PROMPTS.confirm);
   });
 });
 

@@ -1,49 +1,13 @@
-import path from 'node:path';
-import { todayAt } from '../../src/calendar';
-import { faqPort } from '../../src/compose';
-import { loadContent } from '../../src/content';
 import { prefetch, respond } from '../../src/dialogue/respond';
-import { renderSpeech } from '../../src/dialogue/speech';
-import type { Ctx, FollowerState, Input, Outcome, PreCtx } from '../../src/dialogue/types';
-import { loadKnowledgeBase } from '../../src/faq';
-import type { CertMark } from '../../src/store/layout';
+import type { PreCtx } from '../../src/dialogue/types';
+import { linkHash, type CertMark } from '../../src/store/layout';
 import { person } from '../helpers/certify';
-import { testConfig } from '../helpers/config';
+import { ctxAt, keysOf, NOW, said, text, walk } from '../helpers/core';
 
 /**
  * The core as a pure function: (state, input, ctx) → (state, reply, writes, effects), with no
  * HTTP, no store and no clock. Each step is driven directly; the outcome is data.
  */
-const TEMPLATES = path.join(__dirname, '../../templates');
-const config = testConfig({ CERT_WINDOW_START: '2026-03-11', CERT_WINDOW_END: '2026-06-30' });
-const content = loadContent(TEMPLATES, config.cert);
-const faq = faqPort(loadKnowledgeBase(path.join(TEMPLATES, 'faq'), content.vars));
-const NOW = Date.parse('2026-04-15T10:00:00+08:00');
-
-function ctxAt(over: Partial<Ctx> = {}, now = NOW): Ctx {
-  return {
-    openid: 'opn_core', follower: 'tag_core', content, faq, today: todayAt(config.cert, now), now,
-    dialogueIdleMs: 30 * 60_000, linkMs: 15 * 60_000, lookupsPerDay: 3,
-    personKey: (id) => `pk:${id}`, nameKey: (id, name) => `nk:${id}|${name}`,
-    token: 'T0KEN', linkUrl: (t) => `https://x.test/face-check/${t}`,
-    known: { marks: new Map(), lookups: 0 }, expired: false, ...over,
-  };
-}
-const text = (t: string): Input => ({ kind: 'text', text: t });
-const said = (o: Outcome) => renderSpeech(o.reply, content, faq) ?? '';
-const keysOf = (o: Outcome) => ('say' in o.reply ? o.reply.say.flat().map((l) => ('key' in l ? l.key : `faq:${l.faq}`)) : []);
-
-/** Runs several texts through the core, as the caller would: each outcome's state feeds the next. */
-function walk(texts: string[], start: FollowerState | null = null, ctx = ctxAt()): { state: FollowerState | null; last: Outcome } {
-  let state = start;
-  let last: Outcome | undefined;
-  for (const t of texts) {
-    last = respond(state, text(t), ctx);
-    state = last.state;
-  }
-  return { state, last: last! };
-}
-
 const p = person();
 const atConfirm = () => walk(['认证', '1', '1', p.id, p.name, p.phone]).state;
 
@@ -81,9 +45,14 @@ describe('the core, step by step', () => {
     expect(said(out)).toContain('一天最多为 3 位老人');
   });
 
-  it('issues the link on 1 at the confirmation as data: the link record is a write, the counter an effect, the draft gone', () => {
+  it('issues the link on 1 at the confirmation as data: the link record is a write, the counter an effect, the entries kept for a retry', () => {
     const out = respond(atConfirm(), text('1'), ctxAt());
-    expect(out.state?.dialogue).toEqual({ step: 'linked', draft: {}, masked: { name: '乌***格', id: `${p.id.slice(0, 4)}**********${p.id.slice(-4)}` } });
+    expect(out.state?.dialogue).toEqual({
+      step: 'linked',
+      // Kept (the state is sealed at rest) until the face check passed, so a failed one is retried with one message.
+      draft: { category: 0, id: p.id, name: p.name, phone: p.phone },
+      masked: { name: '乌***格', id: `${p.id.slice(0, 4)}**********${p.id.slice(-4)}`, linkHash: linkHash('T0KEN') },
+    });
     expect(out.writes).toEqual([{ type: 'link', token: 'T0KEN', record: expect.objectContaining({ idNumber: p.id, name: p.name, phone: p.phone, status: 'issued', expiresAt: NOW + 15 * 60_000 }) }]);
     expect(out.effects).toEqual([{ type: 'linkIssued', category: '养老资格认证' }]);
     expect(said(out)).toContain('https://x.test/face-check/T0KEN');

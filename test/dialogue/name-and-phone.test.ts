@@ -1,5 +1,5 @@
 import { testApp, type Follower, type TestApp } from '../helpers/app';
-import { lastLine } from '../helpers/certify';
+import { lastLine, PROMPTS } from '../helpers/certify';
 
 /** The name and phone steps: each mistake is named and the question asked again; nothing is lost. */
 
@@ -107,7 +107,7 @@ describe('the ways a phone number may be typed', () => {
     const f = await atPhoneStep();
     const confirmation = await f.say(phone);
     expect(confirmation).toContain('手机号：139****2345');
-    expect(lastLine(confirmation)).toBe('请回复 1 或 2。');
+    expect(lastLine(confirmation)).toBe(PROMPTS.confirm);
   });
 });
 

@@ -12,7 +12,7 @@ async function fullPath(app: AppOnStore, p: Person) {
   const f = app.t.follower();
   const replies: string[] = [];
   const say = async (text: string) => replies.push(await f.say(text));
-  for (const text of ['认证', '1', '2', p.id.toLowerCase(), '没有智能手机怎么办', p.name, '返回', p.name, '12345', p.phone, '3', '1']) await say(text);
+  for (const text of ['认证', '1', '2', p.id.toLowerCase(), '没有智能手机怎么办', p.name, '返回', p.name, '12345', p.phone, '6', '1']) await say(text);
   const { url, token } = linkIn(replies[replies.length - 1]!);
   for (const text of ['认证', '帮助', '退出']) await say(text);
   await f.tap('CERT_NOTICE');
@@ -69,6 +69,33 @@ onEachStore((adapter) => {
 
     const link = linkSlot.codec.decode(values.get(linkSlot.key)!);
     expect(link).toMatchObject({ maskedName: '乌***格', status: 'pass', idNumber: '', name: '', phone: '' });
+  });
+
+  it('shows the items of a pasted line only masked, in every reply up to the link and after it', async () => {
+    app = await appOn(adapter);
+    const p = person({ name: '张桂兰' });
+    const f = app.t.follower();
+    const replies: string[] = [];
+    for (const text of ['认证', `${p.name} ${p.id} ${p.phone}`, '1', '名字不对', p.name, '1', '怎么又没通过', '好的']) replies.push(await f.say(text));
+    expect(replies[1]).toContain('姓名：张*兰');
+    replies.forEach((reply, i) => expect({ i, found: clearDataIn(reply, p) }).toEqual({ i, found: [] }));
+  });
+
+  it('keeps the entries with a link only sealed, for a retry, and drops them once the face check passed', async () => {
+    app = await appOn(adapter);
+    const p = person();
+    const f = app.t.follower();
+    for (const text of ['认证', '1', `${p.name} ${p.id} ${p.phone}`, '1']) await f.say(text);
+    const { token } = linkIn(await f.say('1'));
+    const state = async () => (await app.t.store.get(app.t.rt.layout.follower(f.openid).state.key)) ?? '';
+    const opened = async () => [...(await app.values()).values()].map((v) => app.t.rt.layout.unseal(v) ?? v).join('\n');
+    expect(clearDataIn([...(await app.values()).values()].join('\n'), p)).toEqual([]);
+    expect(clearDataIn(app.t.rt.layout.unseal(await state()) ?? '', p)).toEqual(['id', 'name', 'phone']);
+
+    await complete(app.t, token);
+    await f.say('谢谢');
+    expect(app.t.rt.layout.unseal(await state())).toContain('linked');
+    expect(clearDataIn(await opened(), p)).toEqual([]);
   });
 
   it('forgets entered data when a dialogue is abandoned and times out', async () => {

@@ -98,6 +98,32 @@ describe('the menu buttons during the dialogue', () => {
     expect(lastLine(await f.say('王秀英'))).toBe(PROMPTS.phone);
   });
 
+  it('shows the 常见问题 list when tapped, answers the question picked from it, then asks the step again', async () => {
+    const f = await atName();
+    const groups = await f.tap('FAQ_TOPICS');
+    expect(groups).toContain('常见问题分这几类');
+    expect(lastLine(groups)).toContain('发送“继续”');
+    expect(await f.say('3')).toContain('无智能手机如何认证');
+    const answer = await f.say('2');
+    expect(answer).toContain('答：');
+    expect(lastLine(answer)).toBe(PROMPTS.name);
+    expect(lastLine(await f.say('王秀英'))).toBe(PROMPTS.phone);
+  });
+
+  it('goes back to the step on 继续 after the list', async () => {
+    const f = await atName();
+    await f.say('帮助');
+    expect(lastLine(await f.say('继续'))).toBe(PROMPTS.name);
+  });
+
+  it('answers a button it does not know (a menu changed since) as a button, and asks the step again', async () => {
+    const f = await atName();
+    const reply = await f.tap('OLD_MENU_KEY');
+    expect(reply).toContain('菜单按钮已经更新了');
+    expect(reply).not.toContain('回答不了');
+    expect(lastLine(reply)).toBe(PROMPTS.name);
+  });
+
   it('resumes the step when 待遇资格认证 is tapped again', async () => {
     const f = await atName();
     const reply = await f.tap('CERT_START');

@@ -4,7 +4,7 @@ import { TEMPLATES_DIR } from '../../src/paths';
 import { CUT_MARK } from '../../src/wechat/reply';
 import { testApp, type Follower, type TestApp } from '../helpers/app';
 import { signedImage } from '../helpers/push';
-import { complete, lastLine, linkIn, person } from '../helpers/certify';
+import { complete, lastLine, linkIn, person, PROMPTS } from '../helpers/certify';
 
 /**
  * WeChat refuses a passive reply over 2048 bytes, and an old person needs to be told at the end of
@@ -49,7 +49,7 @@ it('keeps every reply of a certification with every detour under 2048 bytes, end
     () => f.event('subscribe'), '你好', '帮助', '1', '退出', '认证', '2', '返回', '1', '6', '工伤', '1',
     '123', '11010519491231002Y', p.id.slice(0, 6) + '19490230' + '0010', p.id, '王', 'Wang', '在外地能认证吗', '需要本人吗',
     () => f.voice(undefined), image, () => f.tap('CERT_NOTICE'), () => f.tap('HELP_PHONES'), () => f.tap('FAQ_TOPICS'), '帮助',
-    p.name, '返回', p.name, '1391234', p.phone, '3', '认证', '1',
+    p.name, '返回', p.name, '1391234', p.phone, '6', '认证', '1',
   ]);
   const { token } = linkIn(replies[replies.length - 1]!.reply);
   replies.push(...(await converse(f, ['你好', '认证', '退出', '退出'])));
@@ -87,7 +87,7 @@ describe('every FAQ answer asked in the middle of the dialogue', () => {
 
   it.each([
     ['category', ['1'], '领养老金的退休人员请选 1。请回复数字 1 到 5。'],
-    ['confirm', ['1', '1', '11010519491231002X', '王秀英', '13912342345'], '请回复 1 或 2。'],
+    ['confirm', ['1', '1', '11010519491231002X', '王秀英', '13912342345'], PROMPTS.confirm],
   ] as const)('fits under 2048 bytes together with the %s question asked again', async (_, answers, question) => {
     t = await testApp();
     const f = t.follower();

@@ -63,7 +63,8 @@ onEachStore((adapter) => {
   it('tells the follower a face check did not pass, how to try again and which offices to call', async () => {
     const { t } = app;
     const f = t.follower();
-    const { token } = await toLink(f, person());
+    const p = person();
+    const { token } = await toLink(f, p);
 
     const done = await complete(t, token, { result: 'fail' });
     expect(done.status).toBe(200);
@@ -72,9 +73,9 @@ onEachStore((adapter) => {
     expect(t.notifier.sent).toHaveLength(1);
     const { openid, text } = t.notifier.sent[0]!;
     expect(openid).toBe(f.openid);
-    expect(text).toContain(`${MASKED_NAME}的人脸识别没有通过`);
+    expect(text).toContain(`${MASKED_NAME}（身份证尾号${p.id.slice(-4)}）的人脸识别没有通过`);
     expect(text).not.toContain('认证成功');
-    expect(text).toContain('发送“认证”重新办理');
+    expect(text).toContain('再试一次请回复 1');
     expect(text).toContain('社会保险事业服务中心');
     expect(text).toContain('0471-3670679');
     expect(text).toContain('0471-3670075');
@@ -102,6 +103,25 @@ onEachStore((adapter) => {
 
     expect((await complete(t, second.token, { result: 'pass' })).status).toBe(200);
     expect(t.notifier.sent.map((m) => m.text)).toEqual([expect.stringContaining('没有通过'), expect.stringContaining('认证成功')]);
+  });
+
+  it.each(['1', '再试一次'])('gives a new link for the same person on %s after a failed face check, with nothing typed again', async (answer) => {
+    const { t } = app;
+    const f = t.follower();
+    const p = person();
+    const first = await toLink(f, p);
+    await complete(t, first.token, { result: 'fail' });
+
+    const reply = await f.say(answer);
+    const second = linkIn(reply);
+    expect(second.token).not.toBe(first.token);
+    expect(reply).toContain(`${MASKED_NAME}（身份证尾号${p.id.slice(-4)}）`);
+    expect((await openPage(t, second.token)).text).toContain(MASKED_NAME);
+
+    expect((await complete(t, second.token, { result: 'pass' })).status).toBe(200);
+    expect(t.notifier.sent.map((m) => m.text)).toEqual([expect.stringContaining('没有通过'), expect.stringContaining('认证成功')]);
+    // Passed: the kept entries go at the next message, and 再试一次 now only says the person is certified.
+    expect(await f.say('再试一次')).toContain('本认证周期已认证');
   });
 
   it('lets the menu button start anew after a link was issued', async () => {

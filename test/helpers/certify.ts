@@ -179,5 +179,5 @@ export const PROMPTS = {
   id: '请发送身份证号码。',
   name: '请发送姓名。',
   phone: '请发送手机号码。',
-  confirm: '请回复 1 或 2。',
+  confirm: '请回复数字 1 到 5，也可以直接发正确的内容。',
 };
