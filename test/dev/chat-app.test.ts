@@ -45,7 +45,7 @@ describe('npm run chat against the app', () => {
   it('taps 社保服务 → 待遇资格认证, reads the notice, and answers with a typed message', async () => {
     app = await startApp(fake);
     session = createChatSession({ url: `${app.url}/wechat`, token: TOKEN, menu: loadMenu() });
-    expect(text(await session.tap(1))).toContain('社保服务 ▸ [1 待遇资格认证]');
+    expect(text(await session.tap(1))).toContain('社保服务 ▸ [/1.1 待遇资格认证]');
     const afterTap = text(await session.tap(1));
     expect(afterTap).toContain('你 › 点击菜单「社保服务 › 待遇资格认证」');
     expect(afterTap).toContain('公众号 › 【办理须知】');

@@ -43,7 +43,20 @@ describe('the chat simulator session', () => {
   it('shows the menu as numbered buttons, opening a sub-menu without sending anything', async () => {
     const s = session();
     expect(s.menuLines()).toEqual(['菜单 menu: [1 社保服务 ▸]  [2 常见问题]  [3 咨询帮助 ▸]']);
-    expect(await s.tap(1)).toEqual(['菜单 menu: [1 社保服务 ▸]  [2 常见问题]  [3 咨询帮助 ▸]', '  社保服务 ▸ [1 待遇资格认证]  [2 办理须知]   [0 收起 close]']);
+    expect(await s.tap(1)).toEqual([
+      '菜单 menu: [1 社保服务 ▸]  [2 常见问题]  [3 咨询帮助 ▸]',
+      '  社保服务 ▸ [/1.1 待遇资格认证]  [/1.2 办理须知]   [/0 收起 close]  (1–2 taps an item while this is open)',
+    ]);
+  });
+
+  it('taps an item of the open sub-menu on a bare number, and sends a bare number as text once it is closed', async () => {
+    const s = session();
+    expect((await runLine(s, '/3')).lines[1]).toContain('[/3.1 咨询举报电话]');
+    expect((await runLine(s, '1')).lines).toEqual(['你 › 点击菜单「咨询帮助 › 咨询举报电话」', '公众号 › 收到点击：HELP_PHONES']);
+    expect((await runLine(s, '1')).lines).toEqual(['你 › 1', '公众号 › 收到文字：1']);
+    await runLine(s, '/3');
+    expect((await runLine(s, '0')).lines).toEqual(['菜单 menu: [1 社保服务 ▸]  [2 常见问题]  [3 咨询帮助 ▸]']);
+    expect((await runLine(s, '2')).lines).toEqual(['你 › 2', '公众号 › 收到文字：2']);
   });
 
   it('sends the click of 社保服务 → 待遇资格认证 and prints the reply as a bubble', async () => {

@@ -32,11 +32,20 @@ export function press(menu: MenuBody, nav: MenuNav, n: number): Press {
   return { kind: 'leaf', nav: CLOSED, leaf: button, path: button.name };
 }
 
-/** The bar as one line, `[1 社保服务 ▸]  [2 常见问题]  [3 咨询帮助 ▸]`, with the open sub-menu under it. */
+/** Whether a sub-menu is open: then a bare number taps its item, as a finger would. */
+export const subMenuOpen = (menu: MenuBody, nav: MenuNav): boolean => {
+  const open = nav.open === null ? undefined : menu.button[nav.open];
+  return !!open && isMenuParent(open);
+};
+
+/**
+ * The bar as one line, `[1 社保服务 ▸]  [2 常见问题]  [3 咨询帮助 ▸]`, with the open sub-menu under
+ * it, each item with the command that taps it (`/3.1`, or its number alone while it is open).
+ */
 export function menuBar(menu: MenuBody, nav: MenuNav): string[] {
   const bar = menu.button.map((b, i) => `[${i + 1} ${b.name}${isMenuParent(b) ? ' ▸' : ''}]`).join('  ');
   const open = nav.open === null ? undefined : menu.button[nav.open];
   if (!open || !isMenuParent(open)) return [`菜单 menu: ${bar}`];
-  const items = open.sub_button.map((s, j) => `[${j + 1} ${s.name}]`).join('  ');
-  return [`菜单 menu: ${bar}`, `  ${open.name} ▸ ${items}   [0 收起 close]`];
+  const items = open.sub_button.map((s, j) => `[/${nav.open! + 1}.${j + 1} ${s.name}]`).join('  ');
+  return [`菜单 menu: ${bar}`, `  ${open.name} ▸ ${items}   [/0 收起 close]  (1–${open.sub_button.length} taps an item while this is open)`];
 }

@@ -4,7 +4,7 @@ import { buildPush, eventXml, openReply, textXml, voiceXml, type PushMode } from
 import type { WechatCrypto } from '../../wechat/crypto';
 import type { MenuBody, MenuLeaf } from '../../wechat-api/types';
 import { formatCustomerService, formatFailure, formatReply } from './format';
-import { CLOSED, menuBar, press, type MenuNav } from './menu-view';
+import { CLOSED, menuBar, press, subMenuOpen, type MenuNav } from './menu-view';
 
 /**
  * One follower talking to the account, as WeChat's servers would carry it: every action becomes a
@@ -15,6 +15,8 @@ export interface ChatSession {
   readonly openid: string;
   /** The menu bar (and the open sub-menu). */
   menuLines(): string[];
+  /** A sub-menu is open: a bare number then taps its item rather than being sent as text. */
+  subMenuOpen(): boolean;
   /** Taps button `n` of the bar or of the open sub-menu (0 closes it). */
   tap(n: number): Promise<string[]>;
   say(text: string): Promise<string[]>;
@@ -91,6 +93,7 @@ export function createChatSession(opts: ChatOptions): ChatSession {
   return {
     openid,
     menuLines: () => menuBar(opts.menu, nav),
+    subMenuOpen: () => subMenuOpen(opts.menu, nav),
     async tap(n) {
       const result = press(opts.menu, nav, n);
       nav = result.nav;
