@@ -32,7 +32,7 @@ export interface AnswerWords {
   readonly notNames: ReadonlySet<string>;
   readonly notNameChars: ReadonlySet<string>;
   readonly notNameWords: readonly string[];
-  /** Per category (in the order of messages.yaml), its words. */
+  /** Per category (in the order of messages.yaml), its words, its own name among them. */
   readonly categoryWords: readonly (readonly string[])[];
   readonly fieldWords: Readonly<Record<Field, readonly string[]>>;
   readonly wrongWords: readonly string[];
@@ -52,7 +52,7 @@ export interface TopicGroup {
 
 const longestFirst = (list: readonly string[]) => [...new Set(list)].sort((a, b) => b.length - a.length);
 
-export function parseAnswers(raw: unknown, fold: (s: string) => string): AnswerWords {
+export function parseAnswers(raw: unknown, fold: (s: string) => string, categoryNames: readonly string[]): AnswerWords {
   const r = answersSchema.safeParse(raw);
   if (!r.success) throw new TemplateError(`templates/answers.yaml: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const a = r.data;
@@ -63,7 +63,7 @@ export function parseAnswers(raw: unknown, fold: (s: string) => string): AnswerW
     notNames: new Set(folded(a.notNames)),
     notNameChars: new Set([...a.notNameChars]),
     notNameWords: folded(a.notNameWords),
-    categoryWords: a.categoryWords.map(folded),
+    categoryWords: a.categoryWords.map((list, i) => folded([...list, categoryNames[i] ?? ''])),
     fieldWords: { category: folded(a.fieldWords.category), id: folded(a.fieldWords.id), name: folded(a.fieldWords.name), phone: folded(a.fieldWords.phone) },
     wrongWords: folded(a.wrongWords),
     retryWords: folded(a.retryWords),

@@ -97,7 +97,7 @@ export function loadContent(dir: string, window: Config['cert'] | (() => Config[
   const c = commandsSchema.safeParse(readYaml(path.join(dir, 'commands.yaml')));
   if (!c.success) throw new TemplateError(`templates/commands.yaml: ${c.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const messages = m.data;
-  const answers = parseAnswers(readYaml(path.join(dir, 'answers.yaml')), commandWord);
+  const answers = parseAnswers(readYaml(path.join(dir, 'answers.yaml')), commandWord, messages.categories.map((c) => c.name));
   const topicGroups = parseTopics(readYaml(path.join(dir, 'topics.yaml')));
   for (const [unit, t] of Object.entries(messages.durations)) render(t, { n: '1' }, `templates/messages.yaml durations.${unit}`);
 

@@ -63,7 +63,10 @@ function runsOf(s: string): Run[] {
 const ID_LENGTH = 18;
 
 /** Finds every ID number and mobile number in `text`, left to right; an ID number wins over a phone number in the same runs. */
+const ANY_DIGIT = /[0-9０-９零〇洞一幺二两三四五六七拐八九勾叉]/u;
+
 export function findNumbers(text: string, today: Date): FoundNumbers {
+  if (!ANY_DIGIT.test(text)) return { spans: [] };
   const s = text.normalize('NFKC').replace(/[×✕✖╳]/gu, 'X');
   const runs = runsOf(s);
   const spans: NumberSpan[] = [];

@@ -20,7 +20,6 @@ export interface Found {
 
 export interface ReadCtx {
   readonly words: AnswerWords;
-  readonly categories: readonly { readonly name: string }[];
   readonly today: Date;
 }
 
@@ -38,8 +37,28 @@ const DIGIT = /[0-9]/;
 
 export const fieldsOf = (f: Found) => (['category', 'id', 'name', 'phone'] as const).filter((k) => f[k] !== undefined);
 
+/**
+ * A message is read by the store prefetch, by the step and by the question guard: the reading of
+ * the last few texts is kept (the function is pure), so each message is read once. Only a few,
+ * so that what followers sent does not linger in memory beyond the messages being answered.
+ */
+const recent = new WeakMap<AnswerWords, Map<string, Found>>();
+const RECENT_MAX = 8;
+
 export function readLine(text: string, ctx: ReadCtx): Found {
   if (text.length > MAX_LINE_CHARS) return {};
+  let seen = recent.get(ctx.words);
+  if (!seen) recent.set(ctx.words, (seen = new Map()));
+  const key = `${ctx.today.getTime()}|${text}`;
+  const known = seen.get(key);
+  if (known) return known;
+  if (seen.size >= RECENT_MAX) seen.delete(seen.keys().next().value!);
+  const found = Object.freeze(readAfresh(text, ctx));
+  seen.set(key, found);
+  return found;
+}
+
+function readAfresh(text: string, ctx: ReadCtx): Found {
   const s = text.normalize('NFKC');
   const numbers = findNumbers(s, ctx.today);
   let words = '';
@@ -89,8 +108,8 @@ export function categoryIn(part: string, ctx: ReadCtx): number | null {
   if (w === '' || w.length > MAX_CATEGORY_PART || isQuestion(part)) return null;
   let best: { i: number; len: number } | null = null;
   let tie = false;
-  ctx.categories.forEach((c, i) => {
-    for (const word of [commandWord(c.name), ...(ctx.words.categoryWords[i] ?? [])]) {
+  ctx.words.categoryWords.forEach((list, i) => {
+    for (const word of list) {
       if (!w.includes(word)) continue;
       if (!best || word.length > best.len) [best, tie] = [{ i, len: word.length }, false];
       else if (word.length === best.len && best.i !== i) tie = true;

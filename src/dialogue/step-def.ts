@@ -28,7 +28,7 @@ export interface Refused { readonly reason: Line | null }
 export const birthLimit = (ctx: PreCtx) => new Date(`${ctx.today.date}T00:00:00+08:00`);
 /** What a message holds for the form (see read-line.ts). */
 export const read = (text: string, ctx: PreCtx): Found =>
-  readLine(text, { words: ctx.content.answers, categories: ctx.content.categories, today: birthLimit(ctx) });
+  readLine(text, { words: ctx.content.answers, today: birthLimit(ctx) });
 export const anyField = (f: Found) => f.category !== undefined || f.id !== undefined || f.name !== undefined || f.phone !== undefined;
 export const accepted = (f: Filled): Accepted | Refused => ('reason' in f ? f : { next: f.next, writes: f.writes, before: f.before });
 /** What a form step needs read for this message: the marks and lookups of the items it holds. */

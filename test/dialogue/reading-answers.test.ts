@@ -32,6 +32,10 @@ describe('the name step', () => {
     ['老人叫刘秀英', '刘秀英'],
     ['我妈叫刘秀英', '刘秀英'],
     ['阿卜杜拉·买买提', '阿卜杜拉·买买提'],
+    ['哈斯巴根', '哈斯巴根'],
+    ['那英', '那英'],
+    ['李不凡', '李不凡'],
+    ['王 秀 英', '王秀英'],
   ])('reads %s as the name %s, without the words around it', (sent, name) => {
     const out = respond(atName(), text(sent), ctxAt());
     expect(draftOf(out.state)).toEqual({ category: 0, id: ID, name });
