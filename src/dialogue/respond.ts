@@ -136,6 +136,8 @@ function idle(s: FollowerState, text: string, ctx: Ctx): Outcome {
   if (words.is(text, 'exit') || words.is(text, 'back')) return say({ ...s, choices: [...HOME] }, [{ key: 'nothingToExit' }]);
   const picked = chosen(s, text, ctx);
   if (picked) return picked;
+  // A number with no list on screen: the list it came from is gone; the home list instead of "I cannot answer that".
+  if (parseNumber(text) !== null && !ctx.expired) return say({ ...s, choices: [...HOME] }, [{ key: 'homeList', vars: listVars(ctx.content.home) }]);
   const found = read(text, ctx);
   if (startsWith(text, found)) return begin(s, ctx, found);
   // 再试一次 after the dialogue (and its data) timed out: a fresh start, saying why it asks again.

@@ -136,6 +136,12 @@ describe('lists whose numbers stay valid while they are on screen', () => {
     for (const l of lists) expect(said(l).length).toBeLessThanOrEqual(300);
   });
 
+  it('answers a number sent with no list on screen with the home list, whose numbers then count', () => {
+    const out = respond(null, text('1'), ctxAt());
+    expect(keysOf(out)).toEqual(['homeList']);
+    expect(keysOf(respond(out.state, text('1'), ctxAt()))).toEqual(['notice']);
+  });
+
   it('answers a tap on a button it does not know as a button, not as a question', () => {
     const out = respond(null, { kind: 'click', key: 'OLD_BUTTON' }, ctxAt());
     expect(keysOf(out)).toEqual(['unknownButton', 'homeList']);
