@@ -23,8 +23,8 @@ export const followerStateSchema = z.object({
       step: z.enum(['notice', 'category', 'id', 'name', 'phone', 'confirm', 'linked', 'certified']),
       draft: z.object({ category: z.number().int().optional(), id: z.string().optional(), name: z.string().optional(), phone: z.string().optional() }),
       /**
-       * Shown once the draft's clear data is no longer needed. `linkHash`: the hash of the last
-       * link's token (see `linkHash`), so the dialogue can read how its face check went.
+       * What the done steps show, masked. `linkHash`: the hash of the last link's token (see
+       * `linkHash`), so the dialogue can read how its face check went (1 = try again after a failure).
        */
       masked: z.object({ name: z.string().optional(), id: z.string().optional(), date: z.string().optional(), linkHash: z.string().optional() }).optional(),
     })
