@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Store } from '../../src/store';
 import { testApp, type Follower, type TestApp } from '../helpers/app';
 import { describeUnless } from '../helpers/skip';
 
@@ -50,15 +51,22 @@ export interface Served {
   close(): Promise<void>;
 }
 
-/** The real app (memory store, recording notifier, settable clock) listening on a free loopback port. */
-export async function serve(): Promise<Served> {
-  const t = await testApp();
-  const server: Server = t.rt.app.listen(0, '127.0.0.1');
+/**
+ * The real app (memory store unless `store`, recording notifier, settable clock) on a free loopback port.
+ * The port is taken first, so that PUBLIC_BASE_URL is the origin the browser sees, as it is in
+ * production: the callback refuses calls from any other origin.
+ */
+export async function serve(opts: { store?: Store } = {}): Promise<Served> {
+  const server: Server = createServer();
+  server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+  const t = await testApp({ env: { PUBLIC_BASE_URL: origin }, ...(opts.store ? { store: opts.store } : {}) });
+  server.on('request', t.rt.app.callback());
   return {
     t,
-    origin: `http://127.0.0.1:${port}`,
+    origin,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
