@@ -8,10 +8,12 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { TemplateError, renderHtml } from '../content';
 import { completeFaceCheck, lookupToken, type FaceCheckDeps } from '../face-check';
+import type { Config } from '../config';
 import type { Metrics } from '../metrics';
 import { StoreUnavailableError } from '../store';
 
 export interface FaceCheckRouteDeps extends FaceCheckDeps {
+  readonly config: Pick<Config, 'publicBaseUrl'>;
   readonly metrics: Metrics;
   /** templates/face-check */
   readonly pagesDir: string;
