@@ -16,7 +16,9 @@ export async function readPushBody(ctx: Context, deadlineMs: number): Promise<st
   reading.catch(() => undefined);
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ProtocolError('body_timeout', `${deadlineMs} ms`)), deadlineMs);
+    // After a stalled event loop (GC, a burst of pushes) timers run before pending reads: the
+    // refusal waits one turn, so a body that has in fact arrived is read rather than refused.
+    timer = setTimeout(() => setImmediate(() => reject(new ProtocolError('body_timeout', `${deadlineMs} ms`))), deadlineMs);
   });
   try {
     return await Promise.race([reading, deadline]);
