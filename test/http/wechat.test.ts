@@ -183,7 +183,7 @@ describe('routes match exactly', () => {
     const res = method === 'GET' ? await api.get(path).query(verifyQuery('e')) : await api.post(path).query(push.query).type('text/xml').send(push.body);
     expect(res.status).toBe(404);
     expect(res.text).not.toContain('wechat_pushes_total');
-    expect(await t.store.get('f:{opn_route}:state')).toBeNull();
+    expect(await t.store.get(t.rt.layout.follower('opn_route').state.key)).toBeNull();
   });
 });
 
