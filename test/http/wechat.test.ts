@@ -72,7 +72,7 @@ describe('a text push', () => {
 });
 
 describe('bad input is refused and changes nothing', () => {
-  const stateOf = (openid: string) => t.store.get(`f:{${openid}}:state`);
+  const stateOf = (openid: string) => t.store.get(t.rt.layout.follower(openid).state.key);
 
   it('a bad signature gets 401 and the message is not handled', async () => {
     const res = await post(signedText('opn_badsig', '认证', { token: 'othertoken', timestampSeconds: nowS() }));
