@@ -91,7 +91,4 @@ export interface Outcome {
   readonly effects: readonly Effect[];
 }
 
-/** For `switch` statements over unions: a new member that is not handled fails to compile. */
-export function assertNever(x: never): never {
-  throw new Error(`unhandled case: ${JSON.stringify(x)}`);
-}
+export { assertNever } from '../never';
