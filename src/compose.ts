@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type Koa from 'koa';
-import { certAt, type Config } from './config';
+import { certAt, chinaDate, type Config } from './config';
 import { loadContent, type Content } from './content';
 import type { FaqPort } from './dialogue/types';
-import { formatAnswer, listTopics, loadKnowledgeBase, match, type KnowledgeBase } from './faq';
+import { classify, formatAnswer, formatTwo, listTopics, loadKnowledgeBase, phaseOf, type KnowledgeBase, type Phase, type Words } from './faq';
 import { createStubProvider, type FaceCheckProvider } from './face-check';
 import { createApp } from './http/app';
 import { createLogger, type Logger } from './log';
@@ -37,30 +37,42 @@ export interface Overrides {
 }
 
 /**
- * The knowledge base of the cycle in force: its answers carry the window's dates, so a new year
- * gets a freshly rendered one (built once per year).
+ * The knowledge base of the cycle and phase in force: its answers carry the window's dates and say
+ * what matters today (not yet / now, before the end / still possible, paid back), so a new year or
+ * a new phase gets a freshly rendered one (built a few times a year).
  */
-function faqOfCycle(dir: string, content: Content, cycle: () => number): FaqPort {
-  let cached: { cycle: number; port: FaqPort } | undefined;
+function faqOfCycle(dir: string, content: Content, moment: () => { cycle: number; phase: Phase }): FaqPort {
+  let cached: { key: string; port: FaqPort } | undefined;
   const current = (): FaqPort => {
-    const c = cycle();
-    if (cached?.cycle !== c) cached = { cycle: c, port: faqPort(loadKnowledgeBase(dir, content.vars)) };
+    const { cycle, phase } = moment();
+    const key = `${cycle}:${phase}`;
+    if (cached?.key !== key) cached = { key, port: faqPort(loadKnowledgeBase(dir, content.vars, phase), content.commands) };
     return cached.port;
   };
   current();
   return { match: (text) => current().match(text), answer: (id) => current().answer(id), topics: () => current().topics() };
 }
 
-/** The knowledge base as the dialogue uses it: answers come out formatted (问：… 答：…). */
-export function faqPort(kb: KnowledgeBase): FaqPort {
+/** The knowledge base as the dialogue uses it: what a text is (`classify`), answers formatted (问：… 答：…). */
+export function faqPort(kb: KnowledgeBase, words: Words): FaqPort {
   const byId = new Map(kb.entries.map((e) => [e.id, e]));
   const topics = listTopics(kb);
   return {
     match(text) {
-      const m = match(kb, text);
-      if (m.kind === 'answer') return { kind: 'answer', id: m.entry.id, text: formatAnswer(m.entry) };
-      if (m.kind === 'suggest') return { kind: 'suggest', options: m.entries.map(({ id, question }) => ({ id, question })) };
-      return m;
+      const c = classify(kb, words, text);
+      switch (c.kind) {
+        case 'answer': {
+          const [a, b] = c.entries;
+          return { kind: 'answer', id: a.id, text: b ? formatTwo(a, b) : formatAnswer(a) };
+        }
+        case 'suggest':
+          return { kind: 'suggest', options: c.entries.map(({ id, question }) => ({ id, question })) };
+        case 'command':
+        case 'vague':
+        case 'pleasantry':
+        case 'none':
+          return c;
+      }
     },
     answer: (id) => {
       const e = byId.get(id);
@@ -81,7 +93,10 @@ export async function compose(config: Config, o: Overrides = {}): Promise<Runtim
   }
   const windowNow = () => certAt(config.cert, new Date(now()));
   const content = loadContent(templatesDir, windowNow);
-  const faq = faqOfCycle(path.join(templatesDir, 'faq'), content, () => windowNow().cycle);
+  const faq = faqOfCycle(path.join(templatesDir, 'faq'), content, () => {
+    const cert = windowNow();
+    return { cycle: cert.cycle, phase: phaseOf(chinaDate(new Date(now())), cert) };
+  });
   let store = o.store;
   if (!store) {
     if (config.redis) {

@@ -2,7 +2,7 @@ import { CLICK_KEYS } from '../menu-keys';
 import { parseName } from './person';
 import { numbered, parseNumber } from './choice';
 import { STEPS } from './steps';
-import type { Action, Ctx, Dialogue, FollowerState, Input, Outcome, ReplyPlan } from './types';
+import type { Action, Ctx, Dialogue, FaqMatch, FollowerState, Input, Outcome, ReplyPlan } from './types';
 
 /**
  * The framework-free core: (state, input) → (next state, reply, effects). Pure: everything it needs
@@ -104,9 +104,15 @@ function idle(s: FollowerState, text: string, ctx: Ctx): Outcome {
       return say({ ...s, choices: undefined }, footed(m.text, ctx));
     case 'suggest':
       return say({ ...s, choices: m.options.map((t) => ({ type: 'faq', id: t.id })) }, ctx.content.text('suggest', { list: numbered(m.options.map((t) => t.question)) }));
+    case 'pleasantry':
+      return say(s, footed(ctx.content.text('thanks'), ctx));
+    case 'command':
+      return m.command === 'start' ? begin(s, ctx) : m.command === 'help' ? topics(s, ctx) : say({ ...s, choices: HOME }, welcome(ctx));
+    case 'vague':
     case 'none':
       // Right after a time-out the text is most likely the answer to a step that is gone: start afresh.
-      return ctx.expired ? begin(s, ctx) : fallback(s, ctx);
+      if (ctx.expired) return begin(s, ctx);
+      return m.kind === 'none' ? fallback(s, ctx) : say({ ...s, choices: HOME }, ctx.content.text('vague', { list: numbered(ctx.content.home) }));
   }
 }
 
@@ -125,11 +131,29 @@ function inDialogue(s: FollowerState, d: Dialogue, text: string, ctx: Ctx): Outc
   if (ctx.content.is(text, 'help')) return again(ctx.content.text('helpInDialogue'));
   if (ctx.content.is(text, 'greet')) return again(ctx.content.text('inDialogue'));
 
+  // What the FAQ makes of a text that is not the step's answer: a question is answered, a thank-you
+  // acknowledged, a command said in a sentence obeyed — then the step is asked again.
+  const aside = (m: FaqMatch): Outcome | null => {
+    switch (m.kind) {
+      case 'answer':
+        return again(`${m.text}${SEP}${ctx.content.text('reask')}`);
+      case 'pleasantry':
+        return again(`${ctx.content.text('thanks')}${SEP}${ctx.content.text('reask')}`);
+      case 'command':
+        if (m.command === 'start' && def.done) return begin(s, ctx);
+        return again(ctx.content.text(m.command === 'help' ? 'helpInDialogue' : 'inDialogue'));
+      case 'suggest':
+      case 'vague':
+      case 'none':
+        return null;
+    }
+  };
   // A question typed at the name step must never become someone's name.
   if (d.step === 'name') {
     const m = ctx.faq.match(text);
-    if (m.kind === 'answer') return again(`${m.text}${SEP}${ctx.content.text('reask')}`);
-    if (m.kind === 'suggest' && !parseName(text).ok) return again(ctx.content.text('nameInvalid'));
+    const said = aside(m);
+    if (said) return said;
+    if ((m.kind === 'suggest' || m.kind === 'vague') && !parseName(text).ok) return again(ctx.content.text('nameInvalid'));
   }
   const r = def.accept(text, d, ctx);
   if ('next' in r) {
@@ -138,9 +162,7 @@ function inDialogue(s: FollowerState, d: Dialogue, text: string, ctx: Ctx): Outc
     const reply: ReplyPlan = r.reply ?? { text: prompt(r.next, ctx) };
     return { state, reply, effects: r.effects ?? [] };
   }
-  const m = ctx.faq.match(text);
-  if (m.kind === 'answer') return again(`${m.text}${SEP}${ctx.content.text('reask')}`);
-  return r.reason ? again(r.reason) : say(s, prompt(d, ctx));
+  return aside(ctx.faq.match(text)) ?? (r.reason ? again(r.reason) : say(s, prompt(d, ctx)));
 }
 
 function click(s: FollowerState, key: string, ctx: Ctx): Outcome {

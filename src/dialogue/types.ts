@@ -43,12 +43,23 @@ export type Input =
   | { readonly kind: 'click'; readonly key: string }
   | { readonly kind: 'silent' };
 
-/** The knowledge base as the dialogue sees it: answers already formatted for a reply. */
+/**
+ * The knowledge base as the dialogue sees it: answers already formatted for a reply. `match` tells
+ * what a text is — one answer or two (`text` holds both, short), a close call, a fragment (`vague`:
+ * show the menu), a thank-you (`pleasantry`), a command said in a sentence (帮我认证一下), or none.
+ */
 export interface FaqPort {
-  match(text: string): { kind: 'answer'; id: string; text: string } | { kind: 'suggest'; options: readonly Topic[] } | { kind: 'none' };
+  match(text: string): FaqMatch;
   answer(id: string): string | null;
   topics(): readonly Topic[];
 }
+export type FaqMatch =
+  | { readonly kind: 'answer'; readonly id: string; readonly text: string }
+  | { readonly kind: 'suggest'; readonly options: readonly Topic[] }
+  | { readonly kind: 'vague' }
+  | { readonly kind: 'pleasantry' }
+  | { readonly kind: 'command'; readonly command: 'start' | 'help' | 'greet' }
+  | { readonly kind: 'none' };
 export interface Topic { readonly id: string; readonly question: string }
 
 /** Everything a transition may look at; nothing in here does I/O. */

@@ -12,6 +12,7 @@ const FILLERS: readonly string[] = [
   '我想问一下', '想问一下', '我想问问', '想问问', '我想问', '请问一下', '请问', '问一下', '问问',
   '麻烦问下', '麻烦您', '麻烦你', '您好', '你好', '谢谢您', '谢谢你', '谢谢', '同志', '领导',
   '就是说', '就是', '那个', '一下子', '一下', '哎呀', '哎', '唉', '喂', '嗯', '呃', '啊',
+  '你给说说', '给我说说', '给说说', '你说说', '说说', '告诉我',
 ];
 
 /**
@@ -19,6 +20,12 @@ const FILLERS: readonly string[] = [
  * 呢 in 呢子), so they are removed only right before a boundary.
  */
 const CLAUSE_END = /[吧呢呀嘛哦哈啦哇噢喔咯捏]+(?=\s|$)/gu;
+
+/**
+ * A clause that ends in 不 / 没 / 不能 asks a question (能认证不 = 能认证吗, 成了没 = 成了吗), except
+ * after 还/也/都… where it is a plain negation (钱还没).
+ */
+const CLAUSE_END_QUESTION = /(?<![还也都就并从决绝再])(?:不能|不行|不|没有|没)(?=\s|$)/gu;
 
 /**
  * Colloquial variants, dialect words and speech-recognition / pinyin-input slips, each mapped to
@@ -54,6 +61,9 @@ const VARIANTS: ReadonlyArray<readonly [RegExp, string | ((...m: string[]) => st
   [/俺|咱/g, '我'],
   [/没得|木有|莫得|冇/g, '没有'],
   [/没(?!有)/g, '没有'],
+  // 得不得 / 还用: "is it still needed" (今年还得不得认证, 还用认证吗).
+  [/得不得/g, '要不要'],
+  [/还用(?![户过])/g, '还要'],
   // 得 (děi) as "must": 也得认证 = 也要认证.
   [/([也都还就])得/g, '$1要'],
   [/必须得|得要/g, '必须'],
@@ -85,7 +95,7 @@ export function normalize(text: string): string {
   let s = text.normalize('NFKC').toLowerCase();
   s = s.replace(NON_CONTENT, ' ');
   for (const f of FILLERS) s = s.split(f).join(' ');
-  s = s.replace(/\s+/g, ' ').replace(CLAUSE_END, '');
+  s = s.replace(/\s+/g, ' ').replace(CLAUSE_END, '').replace(CLAUSE_END_QUESTION, '吗');
   s = s.replace(/\s+/g, '');
   for (const [pattern, replacement] of VARIANTS) s = s.replace(pattern, replacement as (m: string) => string);
   return s;
