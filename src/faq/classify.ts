@@ -53,9 +53,13 @@ function isStartRequest(text: string, words: Words): boolean {
   return rest !== w && words.start.has(rest);
 }
 
+/** Sounds at the end of a spoken thank-you: 谢谢你啊, 好的呀. */
+const PARTICLES = /[啊呀啦哈哦嘛呢噢哇]+$/u;
 /** Every clause a thank-you, an OK or a greeting: 好的 知道了, 谢谢你啊. */
 function isPleasantry(text: string, words: Words): boolean {
-  const parts = clauses(text).map(commandWord).filter((p) => p.length > 0);
+  const parts = clauses(text)
+    .map((p) => commandWord(p).replace(PARTICLES, ''))
+    .filter((p) => p.length > 0);
   return parts.length > 0 && parts.every((p) => words.thanks.has(p) || words.greet.has(p));
 }
 

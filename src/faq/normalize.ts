@@ -22,10 +22,11 @@ const FILLERS: readonly string[] = [
 const CLAUSE_END = /[吧呢呀嘛哦哈啦哇噢喔咯捏]+(?=\s|$)/gu;
 
 /**
- * A clause that ends in 不 / 没 / 不能 asks a question (能认证不 = 能认证吗, 成了没 = 成了吗), except
- * after 还/也/都… where it is a plain negation (钱还没).
+ * A clause that ends in 不 / 没 asks a question (能认证不 = 能认证吗, 成了没 = 成了吗), except
+ * after 还/也/都… where it is a plain negation (钱还没); so does 能…不能 (能认证不能).
  */
-const CLAUSE_END_QUESTION = /(?<![还也都就并从决绝再])(?:不能|不行|不|没有|没)(?=\s|$)/gu;
+const CLAUSE_END_QUESTION = /(?<=\p{Script=Han})(?<![还也都就并从决绝再])(?:不|没有|没)(?=\s|$)/gu;
+const CAN_OR_CANNOT = /(能[^\s]*?)不能(?=\s|$)/gu;
 
 /**
  * Colloquial variants, dialect words and speech-recognition / pinyin-input slips, each mapped to
@@ -95,7 +96,7 @@ export function normalize(text: string): string {
   let s = text.normalize('NFKC').toLowerCase();
   s = s.replace(NON_CONTENT, ' ');
   for (const f of FILLERS) s = s.split(f).join(' ');
-  s = s.replace(/\s+/g, ' ').replace(CLAUSE_END, '').replace(CLAUSE_END_QUESTION, '吗');
+  s = s.replace(/\s+/g, ' ').replace(CLAUSE_END, '').replace(CAN_OR_CANNOT, '$1吗').replace(CLAUSE_END_QUESTION, '吗');
   s = s.replace(/\s+/g, '');
   for (const [pattern, replacement] of VARIANTS) s = s.replace(pattern, replacement as (m: string) => string);
   return s;

@@ -36,8 +36,8 @@ const HOME_PLACE = /(?:我们)?(?:在|住在)?(?:呼和浩特市?|呼市|新城�
 /** When: 今年, 去年, 现在, 刚才… (the window entry has its own keywords for 今年什么时候). */
 const WHEN = /今年|去年|现在|刚才|今天|昨天|前几天|前两天|这两天|这几天|这个(?!月)/g;
 
-/** The asker's identity: 我是机关退休的, 我是城乡居民养老的 (keywords still see it). */
-const IDENTITY = /我是[^是]{1,8}?(?:退休|养老)的/g;
+/** The asker's identity: 我是机关退休的, 领的是城乡居民养老保险 (keywords still see it). */
+const IDENTITY = /我是[^是]{1,8}?(?:退休|养老)的|领的是[^是]{1,10}?(?:养老保险|养老金|待遇)/g;
 
 export function stripSituation(normalised: string): string {
   return normalised.replace(AGE, '').replace(PERSON, '').replace(HOME_PLACE, '').replace(WHEN, '').replace(IDENTITY, '');
