@@ -46,9 +46,15 @@ const START_AROUND =
 /** A question about certifying is not a request to do it: 怎么给我妈认证, 能帮我认证吗. */
 const ASKS = /怎|如何|吗|么|能不能|可不可以|可以|行不行|行不|能否|什么|啥|哪|几|谁|多少|不|没|\?|？/u;
 
+/** Asking the account itself to do it is a request, not a question: 能帮我认证吗, 可以给我妈认证不. */
+const POLITE = /^(?:请问)?(?:你们?|您)?(?:能不能|可不可以|能否|能|可以)(?=帮|给|替|为)(.*?)(?:吗|么|不|没有?|呀|啊|\?)*$/u;
+
 function isStartRequest(text: string, words: Words): boolean {
-  const w = commandWord(text);
-  if (w.length > 20 || ASKS.test(text)) return false;
+  let w = commandWord(text);
+  const polite = POLITE.exec(w);
+  if (polite) w = polite[1]!;
+  else if (ASKS.test(text)) return false;
+  if (w.length > 20) return false;
   const rest = w.replace(START_AROUND, '');
   return rest !== w && words.start.has(rest);
 }
