@@ -94,7 +94,8 @@ export function classify(kb: KnowledgeBase, words: Words, text: string, o: Class
   const scores = scoreAll(kb, text, t);
   if (scores.normalised.length === 0) return { kind: 'vague' };
   const whole = decide(kb, scores, t);
-  const pair = twoQuestions(kb, text, t, o.halfBonus ?? 0.1);
+  // Two answers need two entries with strong keywords in the whole text: most messages stop here.
+  const pair = strongEntries(scores.keyword) >= 2 ? twoQuestions(kb, text, t, o.halfBonus ?? 0.1) : null;
   if (pair) return { kind: 'answer', entries: pair };
   if (whole.kind === 'answer') return { kind: 'answer', entries: [whole.entry] };
   // A guess at a fragment (人脸: a one-item list, or two random ones) helps less than the menu.
@@ -127,6 +128,12 @@ function twoQuestions(kb: KnowledgeBase, text: string, t: MatchThresholds, bonus
     }
   }
   return best;
+}
+
+function strongEntries(keyword: Float64Array): number {
+  let n = 0;
+  for (const k of keyword) if (k >= HALF_MIN_KEYWORD) n += 1;
+  return n;
 }
 
 /**
