@@ -1,8 +1,11 @@
 import { commandWord } from '../content';
 import { MAX_CLAUSES, clauses } from './clauses';
-import { DEFAULT_THRESHOLDS, decide, scoreAll, scoreNormalised, type MatchThresholds } from './match';
+import { DEFAULT_THRESHOLDS, MAX_QUESTION_CHARS, decide, scoreNormalised, type MatchThresholds } from './match';
 import { normalize } from './normalize';
+import { isPleasantry, isStartRequest, type Words } from './requests';
 import type { FaqEntry, KnowledgeBase } from './types';
+
+export type { Words } from './requests';
 
 /**
  * What a follower's text outside a dialogue step is, decided in one pure function so that the
@@ -23,50 +26,10 @@ export type Classified =
   | { readonly kind: 'suggest'; readonly entries: readonly FaqEntry[] }
   | { readonly kind: 'none' };
 
-/** Command words, each already in `commandWord` form (Content.commands holds them so). */
-export interface Words {
-  readonly start: ReadonlySet<string>;
-  readonly help: ReadonlySet<string>;
-  readonly greet: ReadonlySet<string>;
-  readonly thanks: ReadonlySet<string>;
-}
-
 export interface ClassifyOptions {
   readonly thresholds?: MatchThresholds;
   /** A half of a two-question message must clear the answer bar by this much more. */
   readonly halfBonus?: number;
-}
-
-/**
- * Words around a request to certify that do not change it: who does it (帮我, 给我妈), wanting
- * (我要, 我想, 现在就) and softeners (一下, 吧). What is left must be a start word.
- */
-const START_AROUND =
-  /请|麻烦|帮忙|帮|给|替|为|我们|我|现在|马上|今天|就|想要|想|要|准备|做个|做|办理|办个|办|弄|搞|进行|一下|下|吧|呗|啊|呀|家里|家|妈妈|爸爸|妈|爸|爹|娘|老伴儿?|老人家?|父母|爸妈|婆婆|公公|爷爷|奶奶|姥姥|姥爷|岳父|岳母|老头子|老太太|老爷子|他|她|们/gu;
-/** A question about certifying is not a request to do it: 怎么给我妈认证, 能帮我认证吗. */
-const ASKS = /怎|如何|吗|么|能不能|可不可以|可以|行不行|行不|能否|什么|啥|哪|几|谁|多少|不|没|\?|？/u;
-
-/** Asking the account itself to do it is a request, not a question: 能帮我认证吗, 可以给我妈认证不. */
-const POLITE = /^(?:请问)?(?:你们?|您)?(?:能不能|可不可以|能否|能|可以)(?=帮|给|替|为)(.*?)(?:吗|么|不|没有?|呀|啊|\?)*$/u;
-
-function isStartRequest(text: string, words: Words): boolean {
-  let w = commandWord(text);
-  const polite = POLITE.exec(w);
-  if (polite) w = polite[1]!;
-  else if (ASKS.test(text)) return false;
-  if (w.length > 20) return false;
-  const rest = w.replace(START_AROUND, '');
-  return rest !== w && words.start.has(rest);
-}
-
-/** Sounds at the end of a spoken thank-you: 谢谢你啊, 好的呀. */
-const PARTICLES = /[啊呀啦哈哦嘛呢噢哇]+$/u;
-/** Every clause a thank-you, an OK or a greeting: 好的 知道了, 谢谢你啊. */
-function isPleasantry(text: string, words: Words): boolean {
-  const parts = clauses(text)
-    .map((p) => commandWord(p).replace(PARTICLES, ''))
-    .filter((p) => p.length > 0);
-  return parts.length > 0 && parts.every((p) => words.thanks.has(p) || words.greet.has(p));
 }
 
 /** Words that say "certification" or "a question" and nothing about which question. */
@@ -82,8 +45,10 @@ function isFragment(core: string, left: number): boolean {
   return core.replace(GENERIC, '').length <= left || UNFINISHED.test(core);
 }
 
-export function classify(kb: KnowledgeBase, words: Words, text: string, o: ClassifyOptions = {}): Classified {
+export function classify(kb: KnowledgeBase, words: Words, message: string, o: ClassifyOptions = {}): Classified {
   const t = o.thresholds ?? DEFAULT_THRESHOLDS;
+  // A question is a sentence or two; a pasted essay is cut so one message cannot cost much time.
+  const text = message.length > MAX_QUESTION_CHARS ? message.slice(0, MAX_QUESTION_CHARS) : message;
   const w = commandWord(text);
   if (words.start.has(w)) return { kind: 'command', command: 'start' };
   if (words.help.has(w)) return { kind: 'command', command: 'help' };
@@ -91,7 +56,7 @@ export function classify(kb: KnowledgeBase, words: Words, text: string, o: Class
   if (isPleasantry(text, words)) return { kind: 'pleasantry' };
   if (isStartRequest(text, words)) return { kind: 'command', command: 'start' };
 
-  const scores = scoreAll(kb, text, t);
+  const scores = scoreNormalised(kb, normalize(text), t);
   if (scores.normalised.length === 0) return { kind: 'vague' };
   const whole = decide(kb, scores, t);
   // Two answers need two entries with strong keywords in the whole text: most messages stop here.
@@ -102,6 +67,12 @@ export function classify(kb: KnowledgeBase, words: Words, text: string, o: Class
   if (isFragment(scores.core, 2)) return { kind: 'vague' };
   return whole.kind === 'suggest' && whole.entries.length > 0 ? whole : { kind: 'none' };
 }
+
+/**
+ * A half must say what it asks on its own: 在外地 咋认证 is one question, and its 咋认证 alone
+ * would read as "how does the APP work".
+ */
+const HALF_MIN_KEYWORD = 2.5;
 
 /**
  * The best way to cut the message in two so that each half is a confident answer on its own, about
@@ -136,11 +107,6 @@ function strongEntries(keyword: Float64Array): number {
   return n;
 }
 
-/**
- * A half must say what it asks on its own: 在外地 咋认证 is one question, and its 咋认证 alone
- * would read as "how does the APP work".
- */
-const HALF_MIN_KEYWORD = 2.5;
 /**
  * A half must also ask something: 楼里好多老人不会弄 or 我妈没有智能手机 is the situation of the
  * question that follows, not a second question. (Normalised text: 咋/如何 are 怎么, 啥 is 什么, a

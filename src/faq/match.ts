@@ -50,7 +50,7 @@ export const DEFAULT_THRESHOLDS: MatchThresholds = {
 };
 
 /** A question is a sentence or two; a pasted essay is cut so one message cannot cost much time. */
-const MAX_QUESTION_CHARS = 300;
+export const MAX_QUESTION_CHARS = 300;
 
 /** Scores of every entry for one question. */
 export function scoreAll(kb: KnowledgeBase, text: string, t: MatchThresholds = DEFAULT_THRESHOLDS): Scores {
