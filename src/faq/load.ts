@@ -91,7 +91,9 @@ export function buildKnowledgeBase(sources: readonly FaqSource[], vars: Vars, ph
       const variants = PHASES.map((p) => {
         const at = (v: z.infer<typeof phased>, field: string) => r(typeof v === 'string' ? v : v[p], typeof v === 'string' ? field : `${field}.${p}`);
         const answer = at(e.answer, 'answer');
-        const short = e.short === undefined ? firstLine(answer) : at(e.short, 'short');
+        // An answer elsewhere is already short, and its number is in its second line.
+        const short = e.short !== undefined ? at(e.short, 'short') : e.scope === 'elsewhere' ? answer : firstLine(answer);
+        if (/[：:]$/.test(short)) throw new FaqError(`${where}: the short answer ends with "：" and says nothing on its own; write a short: that does`);
         const candidate: FaqEntry = { id: e.id, question: r(e.question, 'question'), answer, short, scope: e.scope ?? 'faq' };
         const bytes = Buffer.byteLength(composeAnswer(candidate), 'utf8');
         if (bytes > MAX_REPLY_BYTES) throw new FaqError(`${where}: question and answer take ${bytes} bytes, WeChat allows ${MAX_REPLY_BYTES}`);

@@ -262,6 +262,16 @@ describe('loading the knowledge base', () => {
     expect(build(two.replace('    keywords', '    short: 简短\n    keywords')).entries[0]!.short).toBe('简短');
   });
 
+  it('refuses a short answer that ends with a colon and so says nothing on its own', () => {
+    const text = 'entries:\n  - id: c\n    question: 问\n    answer: |-\n      有三个办法：\n      一、二、三\n    keywords: [认证]\n';
+    expect(() => build(text)).toThrow(/entry "c": the short answer ends with/);
+  });
+
+  it('keeps the whole answer of an elsewhere entry as its short one, number included', () => {
+    const text = 'entries:\n  - id: e\n    scope: elsewhere\n    question: 医保\n    answer: |-\n      这里答不了。\n      请打12393。\n    keywords: [医保]\n';
+    expect(build(text).entries[0]!.short).toContain('12393');
+  });
+
   it('refuses a short answer too long to share a reply with another', () => {
     const text = `entries:\n  - id: s\n    question: 问\n    answer: 答\n    short: ${'认证'.repeat(120)}\n    keywords: [认证]\n`;
     expect(() => build(text)).toThrow(/entry "s".*short answer/);
