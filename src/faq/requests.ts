@@ -38,11 +38,22 @@ export function isStartRequest(text: string, words: Words): boolean {
 }
 
 /** Sounds at the end of a spoken thank-you: 谢谢你啊, 好的呀. */
-const PARTICLES = /[啊呀啦哈哦嘛呢噢哇]+$/u;
-/** Every clause a thank-you, an OK or a greeting: 好的 知道了, 谢谢你啊. */
+const PARTICLES = /[啊呀啦哈哦嘛呢噢哇吧]+$/u;
+/** Every clause thank-yous, OKs or greetings, even run together: 好的 知道了, 谢谢你啊, 懂了谢谢. */
 export function isPleasantry(text: string, words: Words): boolean {
   const parts = clauses(text)
     .map((p) => commandWord(p).replace(PARTICLES, ''))
     .filter((p) => p.length > 0);
-  return parts.length > 0 && parts.every((p) => words.thanks.has(p) || words.greet.has(p));
+  const known = (w: string) => words.thanks.has(w) || words.greet.has(w);
+  return parts.length > 0 && parts.every((p) => p.length <= 24 && madeOf(p, known));
+}
+
+/** Whether `s` splits into words that `known` accepts (a small dynamic programme over its positions). */
+function madeOf(s: string, known: (w: string) => boolean): boolean {
+  const ok = [true];
+  for (let end = 1; end <= s.length; end++) {
+    ok[end] = false;
+    for (let start = Math.max(0, end - 8); start < end && !ok[end]; start++) ok[end] = ok[start] === true && known(s.slice(start, end).replace(PARTICLES, ''));
+  }
+  return ok[s.length] === true;
 }
