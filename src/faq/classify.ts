@@ -1,5 +1,6 @@
 import { commandWord } from '../content';
 import { MAX_CLAUSES, clauses } from './clauses';
+import { GENERIC } from './evidence';
 import { DEFAULT_THRESHOLDS, MAX_QUESTION_CHARS, decide, scoreNormalised, type MatchThresholds } from './match';
 import { normalize } from './normalize';
 import { isPleasantry, isStartRequest, type Words } from './requests';
@@ -32,8 +33,6 @@ export interface ClassifyOptions {
   readonly halfBonus?: number;
 }
 
-/** Words that say "certification" or "a question" and nothing about which question. */
-const GENERIC = /认证|资格|待遇|养老金|养老|社保|手机|问题|事情|事儿?|那个|这个|一下|就是|怎么办|怎么|什么|我|的|了|吗/gu;
 /** A clause that stops before its point: 如果…, 我妈她…, 认证的时候…. */
 const UNFINISHED = /(?:的时候|如果|要是|因为|但是|所以|还有|然后|就是|和|跟|她|他|我想|我要)$/u;
 
@@ -84,7 +83,8 @@ function twoQuestions(kb: KnowledgeBase, text: string, t: MatchThresholds, bonus
   if (parts.length < 2 || parts.length > MAX_CLAUSES) return null;
   const normalised = parts.map(normalize).filter((p) => p.length > 0);
   if (normalised.length < 2) return null;
-  const strict: MatchThresholds = { ...t, answer: t.answer + bonus, minKeyword: Math.max(t.minKeyword, HALF_MIN_KEYWORD) };
+  // A half already needs a strong keyword and a question of its own; it is short, so it explains little else.
+  const strict: MatchThresholds = { ...t, answer: t.answer + bonus, minKeyword: Math.max(t.minKeyword, HALF_MIN_KEYWORD), oneWordGuard: false };
   let best: [FaqEntry, FaqEntry] | null = null;
   let bestScore = 0;
   for (let i = 1; i < normalised.length; i++) {

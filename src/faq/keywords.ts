@@ -9,6 +9,8 @@ export interface Keyword {
   /** Normalised parts; a plain keyword has one. */
   readonly parts: readonly string[];
   readonly weight: number;
+  /** False for an everyday word (社区, 免费, 北京) that is no evidence on its own (see evidence.ts). */
+  readonly alone: boolean;
 }
 
 export const MAX_GAP = 8;
@@ -37,7 +39,7 @@ export function buildKeywordIndex(perEntry: readonly (readonly Keyword[])[]): Ke
       if (parts.length === 0) continue;
       const key = parts.join('*');
       const prev = seen.get(key);
-      if (!prev || prev.weight < k.weight) seen.set(key, { parts, weight: k.weight });
+      if (!prev || prev.weight < k.weight) seen.set(key, { parts, weight: k.weight, alone: k.alone });
     }
     return [...seen.values()].sort((a, b) => length(b) - length(a) || b.weight - a.weight);
   });
@@ -90,32 +92,58 @@ export function scoreKeywords(index: KeywordIndex, normalised: string, scores: F
   if (!any) return;
   const covered = new Uint8Array(normalised.length);
   index.lists.forEach((list, doc) => {
-    const offset = index.offsets[doc]!;
-    let first = true;
-    let sum = 0;
-    for (let j = 0; j < list.length; j++) {
-      if (possible[offset + j] === 0) continue;
-      if (first) {
-        covered.fill(0);
-        first = false;
-      }
-      const k = list[j]!;
-      let counted = false;
-      for (let spans = find(normalised, k.parts, 0); spans; spans = find(normalised, k.parts, spans[0]! + 1)) {
-        for (let s = 0; s < spans.length; s += 2) {
-          for (let i = spans[s]!; i < spans[s + 1]!; i++) {
-            if (covered[i] === 0) {
-              covered[i] = 1;
-              counted = true;
-            }
+    const { sum, count } = cover(list, normalised, covered, possible, index.offsets[doc]!);
+    scores[doc] = scores[doc]! + sum;
+    if (hits) hits[doc] = hits[doc]! + count;
+  });
+}
+
+/** Which characters of the text the keywords of entry `doc` cover (1), and the keywords that count. */
+export function keywordCoverage(index: KeywordIndex, doc: number, normalised: string): { covered: Uint8Array; counted: Keyword[] } {
+  const covered = new Uint8Array(normalised.length);
+  const counted: Keyword[] = [];
+  cover(index.lists[doc]!, normalised, covered, null, 0, counted);
+  return { covered, counted };
+}
+
+/**
+ * Marks in `covered` what the keywords of one entry cover, longest first, counting a keyword only
+ * when it covers something new; `possible` (with the entry's offset) skips keywords that cannot occur.
+ */
+function cover(
+  list: readonly Keyword[],
+  normalised: string,
+  covered: Uint8Array,
+  possible: Uint8Array | null,
+  offset: number,
+  counted?: Keyword[],
+): { sum: number; count: number } {
+  let first = true;
+  let sum = 0;
+  let count = 0;
+  for (let j = 0; j < list.length; j++) {
+    if (possible && possible[offset + j] === 0) continue;
+    if (first) {
+      covered.fill(0);
+      first = false;
+    }
+    const k = list[j]!;
+    let hit = false;
+    for (let spans = find(normalised, k.parts, 0); spans; spans = find(normalised, k.parts, spans[0]! + 1)) {
+      for (let s = 0; s < spans.length; s += 2) {
+        for (let i = spans[s]!; i < spans[s + 1]!; i++) {
+          if (covered[i] === 0) {
+            covered[i] = 1;
+            hit = true;
           }
         }
       }
-      if (counted) {
-        sum += k.weight;
-        if (hits) hits[doc] = hits[doc]! + 1;
-      }
     }
-    scores[doc] = scores[doc]! + sum;
-  });
+    if (hit) {
+      sum += k.weight;
+      count += 1;
+      counted?.push(k);
+    }
+  }
+  return { sum, count };
 }

@@ -18,7 +18,7 @@ export class FaqError extends Error {
 }
 
 const text = z.string().trim().min(1, 'must not be empty');
-const keyword = z.union([text, z.strictObject({ word: text, weight: z.number().positive().max(10) })]);
+const keyword = z.union([text, z.strictObject({ word: text, weight: z.number().positive().max(10), alone: z.boolean().optional() })]);
 /** One text for every phase, or one per phase (an answer about dates that depends on today). */
 const phased = z.union([text, z.strictObject({ before: text, during: text, after: text })]);
 const entrySchema = z.strictObject({
@@ -109,7 +109,7 @@ export function buildKnowledgeBase(sources: readonly FaqSource[], vars: Vars, ph
         if (parts.some((p) => p.length === 0)) {
           throw new FaqError(`${file}: entry "${e.id}": keyword "${k.word}" is only filler words or punctuation once normalised`);
         }
-        return { parts, weight: k.weight };
+        return { parts, weight: k.weight, alone: k.alone ?? true };
       });
       entries.push(entry);
       keywords.push(kwParts);

@@ -1,4 +1,5 @@
 import { scoreBm25 } from './bm25';
+import { oneWordOnly } from './evidence';
 import { scoreKeywords } from './keywords';
 import { normalize } from './normalize';
 import { stripSituation } from './situation';
@@ -27,6 +28,8 @@ export interface MatchThresholds {
    * its own, so it never makes a confident answer: 子女的养老金几号发 is not about relatives helping.
    */
   readonly minKeyword: number;
+  /** Refuse an answer resting on one keyword in a question about something else (see evidence.ts). */
+  readonly oneWordGuard: boolean;
 }
 
 /** Result of scoring one question against every entry. */
@@ -34,6 +37,8 @@ export interface Scores {
   readonly total: Float64Array;
   /** Raw keyword weight per entry: an answer needs some, so a vague "认证" or "养老金" never gets one. */
   readonly keyword: Float64Array;
+  /** How many distinct keywords of each entry the question holds. */
+  readonly hits: Uint8Array;
   /** The question once normalised, and without the asker's situation (what BM25 scored). */
   readonly normalised: string;
   readonly core: string;
@@ -47,6 +52,7 @@ export const DEFAULT_THRESHOLDS: MatchThresholds = {
   margin: 0.05,
   suggestShare: 0.6,
   minKeyword: 1.5,
+  oneWordGuard: true,
 };
 
 /** A question is a sentence or two; a pasted essay is cut so one message cannot cost much time. */
@@ -63,11 +69,12 @@ export function scoreNormalised(kb: KnowledgeBase, q: string, t: MatchThresholds
   const core = stripSituation(q);
   const total = new Float64Array(n);
   const keyword = new Float64Array(n);
-  if (q.length === 0) return { total, keyword, normalised: q, core };
+  const hits = new Uint8Array(n);
+  if (q.length === 0) return { total, keyword, hits, normalised: q, core };
   const ceiling = core.length ? scoreBm25(kb.bm25, core, total) : 1;
-  scoreKeywords(kb.keywords, q, keyword);
+  scoreKeywords(kb.keywords, q, keyword, hits);
   for (let i = 0; i < n; i++) total[i] = total[i]! / ceiling + t.keywordScale * Math.min(keyword[i]!, t.keywordCap);
-  return { total, keyword, normalised: q, core };
+  return { total, keyword, hits, normalised: q, core };
 }
 
 /** Entries best first; ties keep file order, so results never depend on the sort's whims. */
@@ -85,7 +92,8 @@ export function decide(kb: KnowledgeBase, s: Scores, t: MatchThresholds = DEFAUL
   if (top < t.none) return { kind: 'none' };
   const second = order[1] === undefined ? 0 : total[order[1]]!;
   const entry = kb.entries[best]!;
-  if (top >= t.answer && top - second >= t.margin && keyword[best]! >= t.minKeyword) return { kind: 'answer', entry, score: top };
+  const confident = top >= t.answer && top - second >= t.margin && keyword[best]! >= t.minKeyword;
+  if (confident && !(t.oneWordGuard && oneWordOnly(kb, best, s.normalised))) return { kind: 'answer', entry, score: top };
   // A question that is most like one the account cannot answer gets the honest fallback, not a guess.
   if (entry.scope === 'elsewhere') return { kind: 'none' };
   const floor = Math.max(t.none, top * t.suggestShare);

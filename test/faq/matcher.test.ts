@@ -134,6 +134,24 @@ describe('match: what it must not answer', () => {
     expect(r.kind === 'answer' ? r.entry.id : r.kind).toBe(id);
   });
 
+  it.each([
+    ['社区医院几点开门', 'offline-help'],
+    ['能上门修水管吗', 'offline-help'],
+    ['老年人坐公交免费吗', 'no-fee'],
+    ['北京天气怎么样', 'away-from-home'],
+  ])('does not answer "%s" on one everyday word it shares with %s', (text, id) => {
+    const r = match(kb, text);
+    expect(r.kind === 'answer' ? r.entry.id : null).not.toBe(id);
+  });
+
+  it.each([
+    ['能上门吗', 'offline-help'],
+    ['社区能上门认证不', 'offline-help'],
+    ['６月底之前做完就行吧', 'window'],
+  ])('still answers "%s", where the everyday word is the whole question or certification is named', (text, id) => {
+    expect(ours(text)).toBe(id);
+  });
+
   it.each(['认证', '手机', '怎么办'])('offers choices rather than guessing on the vague "%s"', (text) => {
     expect(match(kb, text).kind).toBe('suggest');
   });
