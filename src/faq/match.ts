@@ -77,28 +77,36 @@ export function scoreNormalised(kb: KnowledgeBase, q: string, t: MatchThresholds
   return { total, keyword, hits, normalised: q, core };
 }
 
-/** Entries best first; ties keep file order, so results never depend on the sort's whims. */
-function ranked(total: Float64Array): number[] {
-  return [...total.keys()].sort((a, b) => total[b]! - total[a]! || a - b);
+/** The `k` best entries, best first; ties keep file order. A linear pass: no sort of every entry. */
+function best(total: Float64Array, k: number): number[] {
+  const top: number[] = [];
+  for (let i = 0; i < total.length; i++) {
+    let at = top.length;
+    while (at > 0 && total[i]! > total[top[at - 1]!]!) at -= 1;
+    if (at < k) {
+      top.splice(at, 0, i);
+      if (top.length > k) top.pop();
+    }
+  }
+  return top;
 }
 
 /** The decision on given scores (the classifier scores halves of a message with the same rule). */
 export function decide(kb: KnowledgeBase, s: Scores, t: MatchThresholds = DEFAULT_THRESHOLDS): MatchResult {
   const { total, keyword } = s;
-  const order = ranked(total);
-  const best = order[0];
-  if (best === undefined) return { kind: 'none' };
-  const top = total[best]!;
+  const order = best(total, 3);
+  const first = order[0];
+  if (first === undefined) return { kind: 'none' };
+  const top = total[first]!;
   if (top < t.none) return { kind: 'none' };
   const second = order[1] === undefined ? 0 : total[order[1]]!;
-  const entry = kb.entries[best]!;
-  const confident = top >= t.answer && top - second >= t.margin && keyword[best]! >= t.minKeyword;
-  if (confident && !(t.oneWordGuard && oneWordOnly(kb, best, s.normalised))) return { kind: 'answer', entry, score: top };
+  const entry = kb.entries[first]!;
+  const confident = top >= t.answer && top - second >= t.margin && keyword[first]! >= t.minKeyword;
+  if (confident && !(t.oneWordGuard && oneWordOnly(kb, first, s.normalised))) return { kind: 'answer', entry, score: top };
   // A question that is most like one the account cannot answer gets the honest fallback, not a guess.
   if (entry.scope === 'elsewhere') return { kind: 'none' };
   const floor = Math.max(t.none, top * t.suggestShare);
   const entries: FaqEntry[] = order
-    .slice(0, 3)
     .filter((i) => total[i]! >= floor && kb.entries[i]!.scope === 'faq')
     .map((i) => kb.entries[i]!);
   return { kind: 'suggest', entries };
