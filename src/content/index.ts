@@ -15,6 +15,7 @@ const MESSAGE_KEYS = [
   'idPrompt', 'idInvalidLength', 'idInvalidChars', 'idInvalidDate', 'idInvalidChecksum', 'alreadyCertified',
   'lookupLimit', 'namePrompt', 'nameInvalid', 'phonePrompt', 'phoneInvalid', 'confirmPrompt', 'linkIssued', 'linkPending',
   'inDialogue', 'helpInDialogue', 'reask', 'backAtStart', 'exited', 'nothingToExit', 'expired', 'resultPass', 'resultFail',
+  'thanks', 'vague',
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 
@@ -25,7 +26,7 @@ const messagesSchema = z.object({
 }) as unknown as z.ZodType<Record<MessageKey, string> & { home: string[]; categories: { name: string; hint: string }[] }>;
 
 const words = z.array(z.union([z.string(), z.number()]).transform(String)).min(1);
-const commandsSchema = z.object({ start: words, help: words, greet: words, exit: words, back: words, acknowledge: words, confirm: words, redo: words, another: words });
+const commandsSchema = z.object({ start: words, help: words, greet: words, exit: words, back: words, acknowledge: words, confirm: words, redo: words, another: words, thanks: words });
 export type CommandName = keyof z.infer<typeof commandsSchema>;
 
 /** Values filled in at reply time; a template may use only these besides the facts and the window. */
