@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type Koa from 'koa';
 import { cycleAt } from './calendar';
-import type { Config } from './config';
+import { assertServerConfig, type Config } from './config';
 import { loadContent, type Content } from './content';
 import type { FaqPort } from './dialogue/types';
 import { formatAnswer, listTopics, loadKnowledgeBase, match, type KnowledgeBase } from './faq';
@@ -9,6 +9,8 @@ import { createApp } from './http/app';
 import { createLogger, type Logger } from './log';
 import { createMetrics, type Metrics } from './metrics';
 import type { Notifier } from './notify';
+import { createOutbox, type Outbox } from './outbox';
+import { recordsPublicKey } from './records/dev-key';
 import { TEMPLATES_DIR } from './paths';
 import { createMemoryStore, createRedisStore, type Store } from './store';
 import { layout, type Layout } from './store/layout';
@@ -23,6 +25,7 @@ export interface Runtime {
   readonly metrics: Metrics;
   readonly content: Content;
   readonly layout: Layout;
+  readonly outbox: Outbox;
   /** Turns /readyz red (draining) before the server stops accepting. */
   beginShutdown(): void;
   close(): Promise<void>;
@@ -32,6 +35,7 @@ export interface Overrides {
   readonly store?: Store;
   readonly logger?: Logger;
   readonly notifier?: Notifier;
+  readonly outbox?: Outbox;
   readonly now?: () => number;
   readonly templatesDir?: string;
   readonly defaultMetrics?: boolean;
@@ -73,6 +77,7 @@ export function faqPort(kb: KnowledgeBase): FaqPort {
 
 /** The composition root, without listening: config → store → content → API client → app. */
 export async function compose(config: Config, o: Overrides = {}): Promise<Runtime> {
+  assertServerConfig(config);
   const logger = o.logger ?? createLogger(config.logLevel);
   const now = o.now ?? Date.now;
   const templatesDir = o.templatesDir ?? TEMPLATES_DIR;
@@ -98,22 +103,25 @@ export async function compose(config: Config, o: Overrides = {}): Promise<Runtim
   const api = createWechatApiClient({ settings: config.wechat, store, logger, now });
   const notifier = o.notifier ?? createCustomerServiceNotifier(api, logger);
   const storeLayout = layout(config);
+  const recordsKey = recordsPublicKey(config, logger);
+  const outbox = o.outbox ?? createOutbox({ store, layout: storeLayout, content, notifier, logger, metrics }, { redis: config.redis, settings: config.outbox });
   const crypto = config.wechat.aesKeys.length ? new WechatCrypto(config.wechat.appId, config.wechat.aesKeys) : null;
   let shuttingDown = false;
 
   const app = createApp({
-    config, store, layout: storeLayout, content, logger, metrics, now, crypto, notifier,
+    config, store, layout: storeLayout, content, logger, metrics, now, crypto, outbox, recordsKey,
     faq,
     pagesDir: path.join(templatesDir, 'face-check'),
     shuttingDown: () => shuttingDown,
   });
   return {
-    app, config, store, logger, metrics, content, layout: storeLayout,
+    app, config, store, logger, metrics, content, layout: storeLayout, outbox,
     beginShutdown() {
       shuttingDown = true;
     },
     async close() {
       shuttingDown = true;
+      await outbox.close().catch((err: Error) => logger.warn({ err: { message: err.message } }, 'outbox did not close cleanly'));
       await store.close();
     },
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { chinaDate } from './calendar';
+import { parsePublicKey } from './records/envelope';
 
 /**
  * Every setting, read once from the environment, validated and frozen. Start-up stops with a
@@ -43,6 +44,18 @@ export interface Config {
   readonly faceCheckProvider: 'stub';
   /** Refuse plaintext pushes: for an account in safe mode, whose pushes are always encrypted. */
   readonly requireEncryption: boolean;
+  readonly records: {
+    /**
+     * The office's public key (RECORDS_PUBLIC_KEY), a checked `x25519:…` line. null: not set; the
+     * server then refuses to start in production and makes a development key pair otherwise
+     * (see records/dev-key.ts). Tools that write no records (menu:push) do not need it.
+     */
+    readonly publicKey: string | null;
+    /** How long a person's mark and sealed record are kept (RECORDS_RETENTION_DAYS). */
+    readonly retentionMs: number;
+  };
+  /** Customer-service messages: tries and the first wait (doubling) before one is kept for the next reply. */
+  readonly outbox: { readonly attempts: number; readonly firstRetryMs: number };
   /** Settings left at a development default (warned about at start-up). */
   readonly defaultsUsed: readonly string[];
 }
@@ -55,6 +68,16 @@ export interface RedisConfig {
   readonly clusterNodes?: readonly HostPort[];
 }
 export interface HostPort { readonly host: string; readonly port: number }
+
+/**
+ * What only the server needs, checked when it starts rather than in `loadConfig` (which tools share):
+ * in production, records must be sealed to the office's key.
+ */
+export function assertServerConfig(config: Config): void {
+  if (config.env === 'production' && config.records.publicKey === null) {
+    throw new ConfigError('RECORDS_PUBLIC_KEY is required when NODE_ENV=production: the office\'s public key from `npm run records:keygen` (certification records are sealed to it)');
+  }
+}
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -120,6 +143,17 @@ const schema = z.object({
   FACE_CHECK_PROVIDER: z.enum(['stub']).optional(),
   ID_LOOKUPS_PER_DAY: intIn(1, 1000).default(20),
   WECHAT_REQUIRE_ENCRYPTION: z.enum(['true', 'false']).default('false'),
+  RECORDS_PUBLIC_KEY: z.string().superRefine((v, ctx) => {
+    try {
+      parsePublicKey(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  }).optional(),
+  // At least a year: the mark in the same value is what says "already certified" for the whole cycle.
+  RECORDS_RETENTION_DAYS: intIn(366, 3650).default(550),
+  OUTBOX_RETRY_ATTEMPTS: intIn(1, 30).default(10),
+  OUTBOX_RETRY_FIRST_MS: intIn(10, 600_000).default(5000),
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Config {
@@ -203,6 +237,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Conf
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     faceCheckProvider: e.FACE_CHECK_PROVIDER ?? 'stub',
     requireEncryption: e.WECHAT_REQUIRE_ENCRYPTION === 'true',
+    records: { publicKey: e.RECORDS_PUBLIC_KEY?.trim() ?? null, retentionMs: e.RECORDS_RETENTION_DAYS * 24 * 3600_000 },
+    outbox: { attempts: e.OUTBOX_RETRY_ATTEMPTS, firstRetryMs: e.OUTBOX_RETRY_FIRST_MS },
     defaultsUsed,
   };
   return deepFreeze(config);

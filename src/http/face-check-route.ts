@@ -5,12 +5,13 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import { parse } from 'yaml';
-import { TemplateError, render } from '../content';
-import { completeFaceCheck, lookupToken, type FaceCheckDeps } from '../face-check';
+import { TemplateError, render, type Content } from '../content';
+import { completeFaceCheck, lookupToken, stubReference, type FaceCheckDeps } from '../face-check';
 import type { Metrics } from '../metrics';
 
 export interface FaceCheckRouteDeps extends FaceCheckDeps {
   readonly metrics: Metrics;
+  readonly content: Content;
   /** templates/face-check */
   readonly pagesDir: string;
 }
@@ -83,13 +84,13 @@ export function mountFaceCheck(router: Router, deps: FaceCheckRouteDeps): void {
       ctx.body = { ok: false, error: 'result must be "pass" or "fail"' };
       return;
     }
-    const done = await completeFaceCheck(deps, ctx.params.token ?? '', result);
+    const token = ctx.params.token ?? '';
+    const done = await completeFaceCheck(deps, token, { result, reference: stubReference(token) });
     if (done.status !== 'done') {
       ctx.status = STATUS[done.status];
       ctx.body = { ok: false, error: done.status };
       return;
     }
-    void done.notified.then((outcome) => deps.metrics.notifications.inc({ outcome }));
     ctx.body = { ok: true, result: done.result };
   });
 }
