@@ -80,7 +80,7 @@ export async function completeFaceCheck(deps: FaceCheckDeps, token: string, verd
           deps.recordsKey,
         )
       : undefined;
-  const spent: LinkRecord = { ...record, idNumber: '', name: '', phone: '', status: result };
+  const spent: LinkRecord = { ...record, idNumber: '', name: '', phone: '', status: result, doneAt: now };
   if (!(await deps.store.compareAndSet(slot.key, raw, { value: slot.codec.encode(spent), ttlMs: deps.layout.spentLinkTtlMs }))) {
     return { status: 'used' };
   }

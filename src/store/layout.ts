@@ -23,7 +23,8 @@ export const followerStateSchema = z.object({
     .object({
       step: z.enum(['notice', 'category', 'id', 'name', 'phone', 'confirm', 'linked', 'certified']),
       draft: z.object({ category: z.number().int().optional(), id: z.string().optional(), name: z.string().optional(), phone: z.string().optional() }),
-      masked: z.object({ name: z.string().optional(), id: z.string().optional(), date: z.string().optional() }).optional(),
+      /** `link`: the hash of the follower's last link (never the token), to tell them what became of it. */
+      masked: z.object({ name: z.string().optional(), id: z.string().optional(), date: z.string().optional(), link: z.string().optional() }).optional(),
     })
     .optional(),
   acknowledged: z.boolean().optional(),
@@ -59,6 +60,8 @@ export const linkRecordSchema = z.object({
   issuedAt: z.number(),
   expiresAt: z.number(),
   status: z.enum(['issued', 'pass', 'fail']),
+  /** When the verdict came (epoch ms), once it has. */
+  doneAt: z.number().optional(),
 });
 export type LinkRecord = z.infer<typeof linkRecordSchema>;
 
