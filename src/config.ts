@@ -156,15 +156,39 @@ const schema = z.object({
   OUTBOX_RETRY_FIRST_MS: intIn(10, 600_000).default(5000),
 });
 
-export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Config {
+type Parsed<S extends z.ZodType> = z.infer<S>;
+
+function parse<S extends z.ZodType>(s: S, env: NodeJS.ProcessEnv): Parsed<S> {
   // An empty line in .env (`WECHAT_ENCODING_AES_KEY=`) means "not set", as .env.example says.
   const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
-  const parsed = schema.safeParse(given);
+  const parsed = s.safeParse(given);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+const redisSchema = schema.pick({ REDIS_URL: true, REDIS_KEY_PREFIX: true, REDIS_SENTINELS: true, REDIS_SENTINEL_NAME: true, REDIS_CLUSTER_NODES: true });
+
+function redisOf(e: Parsed<typeof redisSchema>): RedisConfig | null {
+  if (e.REDIS_SENTINELS && !e.REDIS_SENTINEL_NAME) throw new ConfigError('REDIS_SENTINEL_NAME is required with REDIS_SENTINELS');
+  if (!e.REDIS_URL && !e.REDIS_SENTINELS && !e.REDIS_CLUSTER_NODES) return null;
+  return {
+    keyPrefix: e.REDIS_KEY_PREFIX,
+    ...(e.REDIS_URL ? { url: e.REDIS_URL } : {}),
+    ...(e.REDIS_SENTINELS ? { sentinels: e.REDIS_SENTINELS, sentinelName: e.REDIS_SENTINEL_NAME } : {}),
+    ...(e.REDIS_CLUSTER_NODES ? { clusterNodes: e.REDIS_CLUSTER_NODES } : {}),
+  };
+}
+
+/** Only the Redis settings, for tools that need nothing else (records:export on the office's machine). */
+export function loadRedisConfig(env: NodeJS.ProcessEnv): RedisConfig | null {
+  return deepFreeze(redisOf(parse(redisSchema, env)));
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Config {
+  const e = parse(schema, env);
   const production = e.NODE_ENV === 'production';
   const defaultsUsed: string[] = [];
   const required = (name: keyof typeof DEV_DEFAULTS): string => {
@@ -178,7 +202,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Conf
   if (e.WECHAT_ENCODING_AES_KEY_PREVIOUS && !e.WECHAT_ENCODING_AES_KEY) {
     throw new ConfigError('WECHAT_ENCODING_AES_KEY_PREVIOUS is set but WECHAT_ENCODING_AES_KEY is not');
   }
-  if (e.REDIS_SENTINELS && !e.REDIS_SENTINEL_NAME) throw new ConfigError('REDIS_SENTINEL_NAME is required with REDIS_SENTINELS');
   if (production && !e.REDIS_URL && !e.REDIS_SENTINELS && !e.REDIS_CLUSTER_NODES) {
     throw new ConfigError('REDIS_URL (or REDIS_SENTINELS / REDIS_CLUSTER_NODES) is required when NODE_ENV=production');
   }
@@ -198,15 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Conf
   // that `npm run chat` runs, so customer-service messages show up in the simulator.
   const apiBase = e.WECHAT_API_BASE ?? (!production && !e.WECHAT_APP_SECRET ? DEV_API_BASE : 'https://api.weixin.qq.com');
 
-  const redis: RedisConfig | null =
-    e.REDIS_URL || e.REDIS_SENTINELS || e.REDIS_CLUSTER_NODES
-      ? {
-          keyPrefix: e.REDIS_KEY_PREFIX,
-          ...(e.REDIS_URL ? { url: e.REDIS_URL } : {}),
-          ...(e.REDIS_SENTINELS ? { sentinels: e.REDIS_SENTINELS, sentinelName: e.REDIS_SENTINEL_NAME } : {}),
-          ...(e.REDIS_CLUSTER_NODES ? { clusterNodes: e.REDIS_CLUSTER_NODES } : {}),
-        }
-      : null;
+  const redis = redisOf(e);
 
   const config: Config = {
     env: e.NODE_ENV,

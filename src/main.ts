@@ -4,8 +4,10 @@ import { ConfigError, loadConfig } from './config';
 /** Starts the service: config → compose → listen; SIGTERM drains in-flight pushes, then closes Redis. */
 async function main(): Promise<void> {
   let config;
+  let runtime;
   try {
     config = loadConfig(process.env);
+    runtime = await compose(config, { defaultMetrics: true });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -13,7 +15,6 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const runtime = await compose(config, { defaultMetrics: true });
   const { logger } = runtime;
   const server = runtime.app.listen(config.port, () => {
     logger.info({ port: config.port, store: config.redis ? 'redis' : 'memory', publicBaseUrl: config.publicBaseUrl, cycle: config.cert.cycle }, 'listening');

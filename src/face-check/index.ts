@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { chinaDate, cnDate } from '../calendar';
 import type { Logger } from '../log';
 import type { Outbox } from '../outbox';
@@ -15,8 +16,11 @@ import { tokenHash, type CertMark, type Layout, type LinkRecord } from '../store
 export const isTokenShaped = (s: string) => /^[0-9a-f]{20}[A-Za-z0-9_-]{32}$/.test(s);
 const tagOfToken = (token: string) => token.slice(0, 20);
 
-/** The stub's reference for a verification: a hash of the link token (the token itself opens the link). */
-export const stubReference = (token: string) => ({ provider: 'stub', id: tokenHash(token) });
+/**
+ * The stub's reference for a verification: a hash of the link token (the token itself opens the
+ * link), in hex so that no spreadsheet takes it for a formula.
+ */
+export const stubReference = (token: string) => ({ provider: 'stub', id: createHash('sha256').update(`stub:${token}`).digest('hex').slice(0, 32) });
 
 export interface FaceCheckDeps {
   readonly store: Store;
