@@ -4,11 +4,12 @@ import type { Config } from './config';
 import type { Content } from './content';
 import { holdsEntries, prefetch, respond } from './dialogue/respond';
 import { holdsLink, renderSpeech } from './dialogue/speech';
-import { assertNever, type Ctx, type DecisionWrite, type Effect, type FaqPort, type FollowerState, type Input, type LinkState, type Need } from './dialogue/types';
+import { decisionWrite, load } from './core-io';
+import { assertNever, type Ctx, type Effect, type FaqPort, type FollowerState, type Input } from './dialogue/types';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
 import type { KeyedWrite, Store } from './store';
-import type { CachedReply, CertMark, Layout, LinkRecord } from './store/layout';
+import type { CachedReply, Layout } from './store/layout';
 import type { InboundMessage, Reply } from './wechat/types';
 
 export interface HandleDeps {
@@ -174,59 +175,6 @@ function ctxFor(openid: string, tag: string, token: string, now: number, deps: H
     linkUrl: (t) => `${config.publicBaseUrl}/face-check/${t}`,
     expired,
   };
-}
-
-type FollowerKeys = ReturnType<Layout['follower']>;
-
-/** Reads what the core asked for, in one round trip. */
-async function load(needs: readonly Need[], today: Ctx['today'], keys: FollowerKeys, deps: HandleDeps): Promise<Ctx['known']> {
-  const marks = new Map<string, CertMark | null>();
-  if (needs.length === 0) return { marks, lookups: 0 };
-  let link: LinkState | undefined;
-  const { layout } = deps;
-  const slotOf = (n: Need) => {
-    switch (n.type) {
-      case 'mark':
-        return layout.mark(today.cert.cycle, n.personKey).key;
-      case 'lookups':
-        return keys.lookups(today.date).key;
-      case 'link':
-        return layout.linkByHash(keys.tag, n.hash).key;
-      default:
-        return assertNever(n);
-    }
-  };
-  const values = await deps.store.getMany(needs.map(slotOf));
-  let lookups = 0;
-  needs.forEach((n, i) => {
-    const raw = values[i] ?? null;
-    if (n.type === 'mark') marks.set(n.personKey, raw === null ? null : layout.codecs.mark.decode(raw));
-    else if (n.type === 'lookups') lookups = raw === null ? 0 : (layout.codecs.lookups.decode(raw) ?? 0);
-    else link = linkState(raw === null ? null : layout.codecs.link.decode(raw));
-  });
-  return { marks, lookups, ...(link ? { link } : {}) };
-}
-
-/** Only where the link stands reaches the core; its sealed personal data stays here. */
-function linkState(r: LinkRecord | null): LinkState {
-  if (r === null) return { status: 'gone' };
-  if (r.status === 'issued') return { status: 'issued', expiresAt: r.expiresAt };
-  return r.doneAt === undefined ? { status: r.status } : { status: r.status, doneAt: r.doneAt };
-}
-
-function decisionWrite(w: DecisionWrite, keys: FollowerKeys, deps: HandleDeps): KeyedWrite {
-  switch (w.type) {
-    case 'link': {
-      const slot = deps.layout.link(keys.tag, w.token);
-      return { key: slot.key, write: { value: slot.codec.encode(w.record), ttlMs: slot.ttlMs } };
-    }
-    case 'lookups': {
-      const slot = keys.lookups(w.day);
-      return { key: slot.key, write: { value: slot.codec.encode(w.count), ttlMs: slot.ttlMs } };
-    }
-    default:
-      return assertNever(w);
-  }
 }
 
 /** Effects run after the save, from what was saved; a failing one never undoes the answer. */
