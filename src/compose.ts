@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type Koa from 'koa';
 import { cycleAt, todayAt, type Phase } from './calendar';
-import type { Config } from './config';
+import { assertServerConfig, type Config } from './config';
 import { loadContent, type Content } from './content';
 import type { FaqMatch, FaqPort } from './dialogue/types';
 import { assertNever } from './never';
@@ -10,6 +10,8 @@ import { createApp } from './http/app';
 import { createLogger, type Logger } from './log';
 import { createMetrics, type Metrics } from './metrics';
 import type { Notifier } from './notify';
+import { createOutbox, type Outbox } from './outbox';
+import { recordsPublicKey } from './records/dev-key';
 import { TEMPLATES_DIR } from './paths';
 import { createMemoryStore, createRedisStore, type Store } from './store';
 import { layout, type Layout } from './store/layout';
@@ -24,6 +26,7 @@ export interface Runtime {
   readonly metrics: Metrics;
   readonly content: Content;
   readonly layout: Layout;
+  readonly outbox: Outbox;
   /** Turns /readyz red (draining) before the server stops accepting. */
   beginShutdown(): void;
   close(): Promise<void>;
@@ -33,6 +36,7 @@ export interface Overrides {
   readonly store?: Store;
   readonly logger?: Logger;
   readonly notifier?: Notifier;
+  readonly outbox?: Outbox;
   readonly now?: () => number;
   readonly templatesDir?: string;
   readonly defaultMetrics?: boolean;
@@ -103,6 +107,7 @@ const MATCH_CACHE_SIZE = 5000;
 
 /** The composition root, without listening: config → store → content → API client → app. */
 export async function compose(config: Config, o: Overrides = {}): Promise<Runtime> {
+  assertServerConfig(config);
   const logger = o.logger ?? createLogger(config.logLevel);
   const now = o.now ?? Date.now;
   const templatesDir = o.templatesDir ?? TEMPLATES_DIR;
@@ -131,22 +136,25 @@ export async function compose(config: Config, o: Overrides = {}): Promise<Runtim
   const api = createWechatApiClient({ settings: config.wechat, store, logger, now });
   const notifier = o.notifier ?? createCustomerServiceNotifier(api, logger);
   const storeLayout = layout(config);
+  const recordsKey = recordsPublicKey(config, logger);
+  const outbox = o.outbox ?? createOutbox({ store, layout: storeLayout, content, notifier, logger, metrics }, { redis: config.redis, settings: config.outbox });
   const crypto = config.wechat.aesKeys.length ? new WechatCrypto(config.wechat.appId, config.wechat.aesKeys) : null;
   let shuttingDown = false;
 
   const app = createApp({
-    config, store, layout: storeLayout, content, logger, metrics, now, crypto, notifier,
+    config, store, layout: storeLayout, content, logger, metrics, now, crypto, outbox, recordsKey,
     faq,
     pagesDir: path.join(templatesDir, 'face-check'),
     shuttingDown: () => shuttingDown,
   });
   return {
-    app, config, store, logger, metrics, content, layout: storeLayout,
+    app, config, store, logger, metrics, content, layout: storeLayout, outbox,
     beginShutdown() {
       shuttingDown = true;
     },
     async close() {
       shuttingDown = true;
+      await outbox.close().catch((err: Error) => logger.warn({ err: { message: err.message } }, 'outbox did not close cleanly'));
       await store.close();
     },
   };

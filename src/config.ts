@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { chinaDate } from './calendar';
 import { bindHost, redisUrl, webUrl } from './config-fields';
+import { parsePublicKey } from './records/envelope';
 
 /**
  * Every setting, read once from the environment, validated and frozen. Start-up stops with a
@@ -53,6 +54,18 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   /** Only the stub exists today; production must name it explicitly (see README). */
   readonly faceCheckProvider: 'stub';
+  readonly records: {
+    /**
+     * The office's public key (RECORDS_PUBLIC_KEY), a checked `x25519:…` line. null: not set; the
+     * server then refuses to start in production and makes a development key pair otherwise
+     * (see records/dev-key.ts). Tools that write no records (menu:push) do not need it.
+     */
+    readonly publicKey: string | null;
+    /** How long a person's mark and sealed record are kept (RECORDS_RETENTION_DAYS). */
+    readonly retentionMs: number;
+  };
+  /** Customer-service messages: tries and the first wait (doubling) before one is kept for the next reply. */
+  readonly outbox: { readonly attempts: number; readonly firstRetryMs: number };
   /** Settings left at a development default (warned about at start-up). */
   readonly defaultsUsed: readonly string[];
 }
@@ -65,6 +78,16 @@ export interface RedisConfig {
   readonly clusterNodes?: readonly HostPort[];
 }
 export interface HostPort { readonly host: string; readonly port: number }
+
+/**
+ * What only the server needs, checked when it starts rather than in `loadConfig` (which tools share):
+ * in production, records must be sealed to the office's key.
+ */
+export function assertServerConfig(config: Config): void {
+  if (config.env === 'production' && config.records.publicKey === null) {
+    throw new ConfigError('RECORDS_PUBLIC_KEY is required when NODE_ENV=production: the office\'s public key from `npm run records:keygen` (certification records are sealed to it)');
+  }
+}
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -136,17 +159,52 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_MS: intIn(100, 120_000).default(10_000),
   FACE_CHECK_PROVIDER: z.enum(['stub']).optional(),
   ID_LOOKUPS_PER_DAY: intIn(1, 1000).default(20),
+  RECORDS_PUBLIC_KEY: z.string().superRefine((v, ctx) => {
+    try {
+      parsePublicKey(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  }).optional(),
+  // At least a year: the mark in the same value is what says "already certified" for the whole cycle.
+  RECORDS_RETENTION_DAYS: intIn(366, 3650).default(550),
+  OUTBOX_RETRY_ATTEMPTS: intIn(1, 30).default(10),
+  OUTBOX_RETRY_FIRST_MS: intIn(10, 600_000).default(5000),
 });
 
-export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Config {
+type Parsed<S extends z.ZodType> = z.infer<S>;
+
+function parse<S extends z.ZodType>(s: S, env: NodeJS.ProcessEnv): Parsed<S> {
   // An empty line in .env (`WECHAT_ENCODING_AES_KEY=`) means "not set", as .env.example says.
   const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
-  const parsed = schema.safeParse(given);
+  const parsed = s.safeParse(given);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+const redisSchema = schema.pick({ REDIS_URL: true, REDIS_KEY_PREFIX: true, REDIS_SENTINELS: true, REDIS_SENTINEL_NAME: true, REDIS_CLUSTER_NODES: true });
+
+function redisOf(e: Parsed<typeof redisSchema>): RedisConfig | null {
+  if (e.REDIS_SENTINELS && !e.REDIS_SENTINEL_NAME) throw new ConfigError('REDIS_SENTINEL_NAME is required with REDIS_SENTINELS');
+  if (!e.REDIS_URL && !e.REDIS_SENTINELS && !e.REDIS_CLUSTER_NODES) return null;
+  return {
+    keyPrefix: e.REDIS_KEY_PREFIX,
+    ...(e.REDIS_URL ? { url: e.REDIS_URL } : {}),
+    ...(e.REDIS_SENTINELS ? { sentinels: e.REDIS_SENTINELS, sentinelName: e.REDIS_SENTINEL_NAME } : {}),
+    ...(e.REDIS_CLUSTER_NODES ? { clusterNodes: e.REDIS_CLUSTER_NODES } : {}),
+  };
+}
+
+/** Only the Redis settings, for tools that need nothing else (records:export on the office's machine). */
+export function loadRedisConfig(env: NodeJS.ProcessEnv): RedisConfig | null {
+  return deepFreeze(redisOf(parse(redisSchema, env)));
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Config {
+  const e = parse(schema, env);
   const production = e.NODE_ENV === 'production';
   const sharedStore = !!(e.REDIS_URL || e.REDIS_SENTINELS || e.REDIS_CLUSTER_NODES);
   const defaultsUsed: string[] = [];
@@ -162,14 +220,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Conf
     defaultsUsed.push(name);
     return DEV_DEFAULTS[name];
   };
-  if (given['WECHAT_REQUIRE_ENCRYPTION'] !== undefined) {
+  if (env.WECHAT_REQUIRE_ENCRYPTION?.trim()) {
     throw new ConfigError('WECHAT_REQUIRE_ENCRYPTION was removed: delete it. Plaintext pushes are now refused whenever WECHAT_ENCODING_AES_KEY is set; WECHAT_ALLOW_PLAINTEXT=true allows them during a switch-over');
   }
   if (e.METRICS_PORT === e.PORT) throw new ConfigError('METRICS_PORT must differ from PORT (metrics have a listener of their own); 0 turns it off');
   if (e.WECHAT_ENCODING_AES_KEY_PREVIOUS && !e.WECHAT_ENCODING_AES_KEY) {
     throw new ConfigError('WECHAT_ENCODING_AES_KEY_PREVIOUS is set but WECHAT_ENCODING_AES_KEY is not');
   }
-  if (e.REDIS_SENTINELS && !e.REDIS_SENTINEL_NAME) throw new ConfigError('REDIS_SENTINEL_NAME is required with REDIS_SENTINELS');
   if (production && !e.REDIS_URL && !e.REDIS_SENTINELS && !e.REDIS_CLUSTER_NODES) {
     throw new ConfigError('REDIS_URL (or REDIS_SENTINELS / REDIS_CLUSTER_NODES) is required when NODE_ENV=production');
   }
@@ -189,15 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Conf
   // that `npm run chat` runs, so customer-service messages show up in the simulator.
   const apiBase = e.WECHAT_API_BASE ?? (!production && !e.WECHAT_APP_SECRET ? DEV_API_BASE : 'https://api.weixin.qq.com');
 
-  const redis: RedisConfig | null =
-    e.REDIS_URL || e.REDIS_SENTINELS || e.REDIS_CLUSTER_NODES
-      ? {
-          keyPrefix: e.REDIS_KEY_PREFIX,
-          ...(e.REDIS_URL ? { url: e.REDIS_URL } : {}),
-          ...(e.REDIS_SENTINELS ? { sentinels: e.REDIS_SENTINELS, sentinelName: e.REDIS_SENTINEL_NAME } : {}),
-          ...(e.REDIS_CLUSTER_NODES ? { clusterNodes: e.REDIS_CLUSTER_NODES } : {}),
-        }
-      : null;
+  const redis = redisOf(e);
 
   const config: Config = {
     env: e.NODE_ENV,
@@ -231,6 +280,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Conf
     idLookupsPerDay: e.ID_LOOKUPS_PER_DAY,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     faceCheckProvider: e.FACE_CHECK_PROVIDER ?? 'stub',
+    records: { publicKey: e.RECORDS_PUBLIC_KEY?.trim() ?? null, retentionMs: e.RECORDS_RETENTION_DAYS * 24 * 3600_000 },
+    outbox: { attempts: e.OUTBOX_RETRY_ATTEMPTS, firstRetryMs: e.OUTBOX_RETRY_FIRST_MS },
     defaultsUsed,
   };
   return deepFreeze(config);

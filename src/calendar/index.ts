@@ -15,6 +15,9 @@ const CHINA_OFFSET_MS = 8 * 3600_000;
 /** China's calendar date of `ms`, as YYYY-MM-DD. */
 export const chinaDate = (ms: number): string => new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 
+/** China's wall-clock time of `ms`, as HH:mm (a link's "valid until"). */
+export const chinaTime = (ms: number): string => new Date(ms + CHINA_OFFSET_MS).toISOString().slice(11, 16);
+
 /** Midnight in China that starts the day `date` (YYYY-MM-DD), in epoch ms. */
 export const chinaMidnight = (date: string): number => Date.parse(`${date}T00:00:00+08:00`);
 

@@ -15,7 +15,7 @@ const MESSAGE_KEYS = [
   'idPrompt', 'idInvalidLength', 'idInvalidChars', 'idInvalidDate', 'idInvalidChecksum', 'alreadyCertified',
   'lookupLimit', 'namePrompt', 'nameInvalid', 'phonePrompt', 'phoneInvalid', 'confirmPrompt', 'linkIssued', 'linkPending',
   'inDialogue', 'helpInDialogue', 'reask', 'backAtStart', 'exited', 'nothingToExit', 'expired', 'resultPass', 'resultFail',
-  'thanks', 'vague',
+  'thanks', 'vague', 'linkOpen', 'linkExpired', 'linkResultPass', 'linkResultFail',
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 
@@ -30,7 +30,7 @@ const commandsSchema = z.object({ start: words, help: words, greet: words, exit:
 export type CommandName = keyof z.infer<typeof commandsSchema>;
 
 /** Values filled in at reply time; a template may use only these besides the facts and the window. */
-const MOMENT_VARS = ['limit', 'list', 'max', 'count', 'maskedId', 'maskedName', 'maskedPhone', 'category', 'date', 'link', 'minutes'];
+const MOMENT_VARS = ['limit', 'list', 'max', 'count', 'maskedId', 'maskedName', 'maskedPhone', 'category', 'date', 'link', 'minutes', 'until'];
 
 export interface Content {
   /** Facts and the window values in force now, which every template can use. */

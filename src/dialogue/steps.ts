@@ -1,8 +1,8 @@
-import { cnDate, minutesOf } from '../calendar';
-import type { CertMark } from '../store/layout';
+import { chinaDate, chinaTime, cnDate, minutesOf } from '../calendar';
+import { tokenHash, type CertMark } from '../store/layout';
 import { numbered, parseNumber, pickOption } from './choice';
 import { maskId, maskName, maskPhone, parseIdNumber, parseMobile, parseName } from './person';
-import type { Ctx, PreCtx, DecisionWrite, Dialogue, Effect, Line, Need, Paragraph, Step } from './types';
+import { assertNever, type Ctx, type PreCtx, type DecisionWrite, type Dialogue, type Effect, type Line, type Need, type Paragraph, type Step } from './types';
 
 /**
  * The certification dialogue as data: each step's prompt, where 返回 leads, how it reads an answer,
@@ -42,6 +42,26 @@ const markNeed = (ctx: PreCtx, id: string | undefined): Need[] => (id ? [{ type:
 
 const anotherPerson = (text: string, _: Dialogue, ctx: Ctx): Accepted | Refused =>
   parseNumber(text) === 1 || ctx.content.is(text, 'another') ? { next: { step: 'category', draft: {} }, acknowledged: true } : { reason: null };
+
+/** After the link: the result once it is known, else until when the link is open (China time), else that it expired. */
+function linkedPrompt(d: Dialogue, ctx: Ctx): Line {
+  const maskedName = d.masked?.name ?? '';
+  const link = ctx.known.link;
+  switch (link?.status) {
+    case undefined:
+      return { key: 'linkPending', vars: { maskedName } };
+    case 'pass':
+      return { key: 'linkResultPass', vars: { maskedName, date: cnDate(chinaDate(link.doneAt ?? ctx.now)) } };
+    case 'fail':
+      return { key: 'linkResultFail', vars: { maskedName } };
+    case 'issued':
+      return ctx.now < link.expiresAt ? { key: 'linkOpen', vars: { maskedName, until: chinaTime(link.expiresAt) } } : { key: 'linkExpired', vars: { maskedName } };
+    case 'gone':
+      return { key: 'linkExpired', vars: { maskedName } };
+    default:
+      return assertNever(link);
+  }
+}
 
 export const STEPS: Readonly<Record<Step, StepDef>> = {
   notice: {
@@ -135,7 +155,7 @@ export const STEPS: Readonly<Record<Step, StepDef>> = {
       return {
         // The clear data leaves the state here: from now on only masked values are kept, and the
         // link's own record (sealed) holds what the provider needs.
-        next: { step: 'linked', draft: {}, masked: { name: maskedName, id: maskedId } },
+        next: { step: 'linked', draft: {}, masked: { name: maskedName, id: maskedId, link: tokenHash(ctx.token) } },
         writes: [{ type: 'link', token: ctx.token, record }],
         effects: [{ type: 'linkIssued', category: record.category }],
         reply: [[{ key: 'linkIssued', vars: { maskedName, link: ctx.linkUrl(ctx.token), minutes: minutesOf(ctx.linkMs) } }]],
@@ -143,9 +163,11 @@ export const STEPS: Readonly<Record<Step, StepDef>> = {
     },
   },
   linked: {
-    prompt: (d) => ({ key: 'linkPending', vars: { maskedName: d.masked?.name ?? '' } }),
+    prompt: linkedPrompt,
     back: null,
     done: true,
+    // The link's record says whether the result is in: the follower is told it, or until when the link is open.
+    needs: (_, d) => (d.masked?.link ? [{ type: 'link', hash: d.masked.link }] : []),
     accept: anotherPerson,
   },
   certified: {

@@ -55,7 +55,17 @@ export type Paragraph = readonly Line[];
 export type Speech = { readonly say: readonly Paragraph[] } | { readonly silent: true };
 
 /** What the core must have read from the store before it can decide; named, not keyed. */
-export type Need = { readonly type: 'mark'; readonly personKey: string } | { readonly type: 'lookups' };
+export type Need =
+  | { readonly type: 'mark'; readonly personKey: string }
+  | { readonly type: 'lookups' }
+  /** The follower's own link, by the hash of its token (see the `linked` step). */
+  | { readonly type: 'link'; readonly hash: string };
+
+/** What became of a link, as the core sees it: no personal data, only where it stands. */
+export type LinkState =
+  | { readonly status: 'issued'; readonly expiresAt: number }
+  | { readonly status: 'pass' | 'fail'; readonly doneAt?: number }
+  | { readonly status: 'gone' };
 
 /** Everything a transition may look at; nothing in here does I/O. */
 export interface Ctx {
@@ -75,8 +85,8 @@ export interface Ctx {
   readonly token: string;
   /** The follower-facing address of a face-check link. */
   readonly linkUrl: (token: string) => string;
-  /** What `prefetch` asked for: marks by person key, and today's lookups so far. */
-  readonly known: { readonly marks: ReadonlyMap<string, CertMark | null>; readonly lookups: number };
+  /** What `prefetch` asked for: marks by person key, today's lookups so far, and the follower's link when asked. */
+  readonly known: { readonly marks: ReadonlyMap<string, CertMark | null>; readonly lookups: number; readonly link?: LinkState };
   /** The follower had an open dialogue that timed out since their last message. */
   readonly expired: boolean;
 }

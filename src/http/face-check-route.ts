@@ -6,8 +6,8 @@ import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { TemplateError, renderHtml } from '../content';
-import { completeFaceCheck, lookupToken, type FaceCheckDeps } from '../face-check';
+import { TemplateError, renderHtml, type Content } from '../content';
+import { completeFaceCheck, lookupToken, stubReference, type FaceCheckDeps } from '../face-check';
 import type { Config } from '../config';
 import type { Metrics } from '../metrics';
 import { StoreUnavailableError } from '../store';
@@ -15,6 +15,7 @@ import { StoreUnavailableError } from '../store';
 export interface FaceCheckRouteDeps extends FaceCheckDeps {
   readonly config: Pick<Config, 'publicBaseUrl'>;
   readonly metrics: Metrics;
+  readonly content: Content;
   /** templates/face-check */
   readonly pagesDir: string;
 }
@@ -112,12 +113,12 @@ export function mountFaceCheck(router: Router, deps: FaceCheckRouteDeps): void {
     if (!result) return json(400, { ok: false, error: 'the body must be exactly {"result":"pass"} or {"result":"fail"}' });
     let done: Awaited<ReturnType<typeof completeFaceCheck>>;
     try {
-      done = await completeFaceCheck(deps, ctx.params.token ?? '', result);
+      const token = ctx.params.token ?? '';
+      done = await completeFaceCheck(deps, token, { result, reference: stubReference(token) });
     } catch (err) {
       return unlessStoreDown(ctx, err, () => json(503, { ok: false, error: 'busy' }));
     }
     if (done.status !== 'done') return json(STATUS[done.status], { ok: false, error: done.status });
-    void done.notified.then((outcome) => deps.metrics.notifications.inc({ outcome }));
     json(200, { ok: true, result: done.result });
   });
 }

@@ -14,6 +14,7 @@ import { createSealer } from './sealed';
  */
 
 const DAY_MS = 24 * 3600_000;
+const NOTICE_DAYS = 30;
 
 /** A follower's conversation state: plain JSON, sealed at rest (an open dialogue holds ID, name, phone). */
 export const followerStateSchema = z.object({
@@ -22,7 +23,8 @@ export const followerStateSchema = z.object({
     .object({
       step: z.enum(['notice', 'category', 'id', 'name', 'phone', 'confirm', 'linked', 'certified']),
       draft: z.object({ category: z.number().int().optional(), id: z.string().optional(), name: z.string().optional(), phone: z.string().optional() }),
-      masked: z.object({ name: z.string().optional(), id: z.string().optional(), date: z.string().optional() }).optional(),
+      /** `link`: the hash of the follower's last link (never the token), to tell them what became of it. */
+      masked: z.object({ name: z.string().optional(), id: z.string().optional(), date: z.string().optional(), link: z.string().optional() }).optional(),
     })
     .optional(),
   acknowledged: z.boolean().optional(),
@@ -58,6 +60,8 @@ export const linkRecordSchema = z.object({
   issuedAt: z.number(),
   expiresAt: z.number(),
   status: z.enum(['issued', 'pass', 'fail']),
+  /** When the verdict came (epoch ms), once it has. */
+  doneAt: z.number().optional(),
 });
 export type LinkRecord = z.infer<typeof linkRecordSchema>;
 
@@ -74,8 +78,17 @@ export const certMarkSchema = z.object({
   result: z.literal('pass'),
   by: z.string().optional(),
   nameKey: z.string().optional(),
+  /**
+   * The office's record of this certification (ID number, name, phone, category, time, the
+   * verification's reference), sealed to RECORDS_PUBLIC_KEY: this server cannot read it back. Kept
+   * in the mark itself, so a person marked certified always has a record (one write, one winner).
+   */
+  record: z.string().optional(),
 });
 export type CertMark = z.infer<typeof certMarkSchema>;
+
+/** Customer-service messages WeChat would not take (window closed, unfollowed…): they start the next reply. */
+export const noticesSchema = z.array(z.string()).max(50);
 
 /** How many people a follower has looked up today (see ID_LOOKUPS_PER_DAY). */
 export const lookupsSchema = z.number().int().nonnegative();
@@ -87,6 +100,9 @@ export const tokenCodec = json(storedTokenSchema);
 export const TOKEN_KEY_PREFIX = 'wechat:access_token:';
 export const accessTokenKey = (appId: string) => TOKEN_KEY_PREFIX + appId;
 
+/** The hash a link is stored under: what the state and the outbox keep instead of the token. */
+export const tokenHash = (token: string) => createHash('sha256').update(token).digest('base64url');
+
 export interface Slot<T> {
   readonly key: string;
   readonly ttlMs: number;
@@ -94,10 +110,11 @@ export interface Slot<T> {
 }
 
 /** The keys, lifetimes and codecs for one configuration. */
-export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'cert'>) {
+export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'cert' | 'records'>) {
   const stateSealer = createSealer(config.idHashSecret, 'follower-state');
   const linkSealer = createSealer(config.idHashSecret, 'face-check-link');
   const replySealer = createSealer(config.idHashSecret, 'cached-reply');
+  const outboxSealer = createSealer(config.idHashSecret, 'outbox');
   const hmac = (purpose: string, value: string) => createHmac('sha256', config.idHashSecret).update(`${purpose}:${value}`).digest('hex');
   const codecs = {
     state: sealed(json(followerStateSchema), stateSealer),
@@ -106,6 +123,7 @@ export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'c
     link: sealed(json(linkRecordSchema), linkSealer),
     mark: json(certMarkSchema),
     lookups: json(lookupsSchema),
+    notices: json(noticesSchema),
   };
   const slot = <T>(key: string, ttlMs: number, codec: Codec<T>): Slot<T> => ({ key, ttlMs, codec });
   const tagOf = (openid: string) => hmac('follower', openid).slice(0, 20);
@@ -123,20 +141,32 @@ export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'c
         /** One delivery's answer; a reply holding a link is sealed. Keyed: an id may hold the text sent. */
         delivery: (id: string) => `f:{${t}}:d:${hmac('delivery', id).slice(0, 32)}`,
         lookups: (day: string) => slot(`f:{${t}}:lk:${day}`, 2 * DAY_MS, codecs.lookups),
+        /** Messages kept for the next reply (see outbox/deliver.ts); a follower silent for a month is not told a stale result. */
+        notice: slot(`f:{${t}}:notice`, NOTICE_DAYS * DAY_MS, codecs.notices),
       };
     },
     /** A link's key under its follower's tag: the token carries the tag, never the openid. */
-    link: (tag: string, token: string) => slot(`f:{${tag}}:fc:${createHash('sha256').update(token).digest('base64url')}`, config.cert.faceCheckTokenMs + DAY_MS, codecs.link),
+    link: (tag: string, token: string) => slot(`f:{${tag}}:fc:${tokenHash(token)}`, config.cert.faceCheckTokenMs + DAY_MS, codecs.link),
+    /** The same key from the token's hash (what a follower's state keeps). */
+    linkByHash: (tag: string, hash: string) => slot(`f:{${tag}}:fc:${hash}`, config.cert.faceCheckTokenMs + DAY_MS, codecs.link),
     /** A used or expired link is remembered a day longer, so the page can say which it was. */
     spentLinkTtlMs: DAY_MS,
-    mark: (cycle: number, personKey: string) => slot(`rec:${cycle}:${personKey}`, 400 * DAY_MS, codecs.mark),
+    /**
+     * A person's mark for a cycle, with the office's sealed record inside: kept RECORDS_RETENTION_DAYS
+     * (the cycle and the office's follow-up). `records:export` reads every `rec:<cycle>:*` key.
+     */
+    mark: (cycle: number, personKey: string) => slot(`rec:${cycle}:${personKey}`, config.records.retentionMs, codecs.mark),
+    /** The pattern of a cycle's marks, for the export's SCAN (without the key prefix). */
+    markPattern: (cycle: number) => `rec:${cycle}:*`,
     /** The record key of a person: a keyed hash, so records never hold or reveal an ID number. */
     personKey: (idNumber: string) => personKey(config.idHashSecret, idNumber),
     /** Whether a typed name matches the one a person was certified under, without keeping the name. */
     nameKey: (idNumber: string, name: string) => hmac('name', `${idNumber}|${name}`).slice(0, 32),
     replyCacheMs: config.replyCacheMs,
+    /** Seals outbox jobs: they name a follower (openid) and a masked person. */
+    outboxSealer,
     /** A sealed value in clear, whichever kind it is (for operators' tools and tests); null when it is not ours. */
-    unseal: (raw: string): string | null => stateSealer.open(raw) ?? linkSealer.open(raw) ?? replySealer.open(raw),
+    unseal: (raw: string): string | null => stateSealer.open(raw) ?? linkSealer.open(raw) ?? replySealer.open(raw) ?? outboxSealer.open(raw),
   };
 }
 export type Layout = ReturnType<typeof layout>;

@@ -57,6 +57,7 @@ export function createMemoryStore(opts: { now?: () => number; sweepMs?: number }
     },
     async compareAndSet(key, expected, next, also: readonly KeyedWrite[] = []) {
       if (read(key) !== expected) return false;
+      if (also.some((w) => w.expect !== undefined && read(w.key) !== w.expect)) return false;
       apply(key, next);
       for (const w of also) apply(w.key, w.write);
       return true;

@@ -6,7 +6,7 @@ import { prefetch, respond } from '../../src/dialogue/respond';
 import { renderSpeech } from '../../src/dialogue/speech';
 import type { Ctx, FollowerState, Input, Outcome, PreCtx } from '../../src/dialogue/types';
 import { loadKnowledgeBase } from '../../src/faq';
-import type { CertMark } from '../../src/store/layout';
+import { tokenHash, type CertMark } from '../../src/store/layout';
 import { person } from '../helpers/certify';
 import { testConfig } from '../helpers/config';
 
@@ -83,7 +83,8 @@ describe('the core, step by step', () => {
 
   it('issues the link on 1 at the confirmation as data: the link record is a write, the counter an effect, the draft gone', () => {
     const out = respond(atConfirm(), text('1'), ctxAt());
-    expect(out.state?.dialogue).toEqual({ step: 'linked', draft: {}, masked: { name: '乌***格', id: `${p.id.slice(0, 4)}**********${p.id.slice(-4)}` } });
+    // The state keeps the hash of the token, to find the link again; never the token, which opens it.
+    expect(out.state?.dialogue).toEqual({ step: 'linked', draft: {}, masked: { name: '乌***格', id: `${p.id.slice(0, 4)}**********${p.id.slice(-4)}`, link: tokenHash('T0KEN') } });
     expect(out.writes).toEqual([{ type: 'link', token: 'T0KEN', record: expect.objectContaining({ idNumber: p.id, name: p.name, phone: p.phone, status: 'issued', expiresAt: NOW + 15 * 60_000 }) }]);
     expect(out.effects).toEqual([{ type: 'linkIssued', category: '养老资格认证' }]);
     expect(said(out)).toContain('https://x.test/face-check/T0KEN');

@@ -71,6 +71,32 @@ onEachStore((adapter) => {
     expect(link).toMatchObject({ maskedName: '乌***格', status: 'pass', idNumber: '', name: '', phone: '' });
   });
 
+  it('seals the office\'s record so that the server itself cannot read it back, and keeps a refused result message without clear data', async () => {
+    app = await appOn(adapter);
+    const p = person();
+    const { token } = await fullPath(app, p);
+    app.t.notifier.outcome = 'window_closed';
+    await complete(app.t, token);
+
+    // The outbox keeps the refused message just after the callback is answered.
+    let values = await app.values();
+    for (let i = 0; i < 100 && ![...values.keys()].some((k) => k.endsWith(':notice')); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      values = await app.values();
+    }
+    const marks = [...values].filter(([k]) => k.startsWith('rec:'));
+    expect(marks).toHaveLength(1);
+    const mark = app.t.rt.layout.codecs.mark.decode(marks[0]![1])!;
+    expect(mark.record).toMatch(/^r1\./);
+    // Not one of the server's own sealed values: none of its keys opens it.
+    expect(app.t.rt.layout.unseal(mark.record!)).toBeNull();
+    expect([...values.keys()].some((k) => k.endsWith(':notice'))).toBe(true);
+    for (const [key, value] of values) {
+      expect({ key, found: clearDataIn(`${key} ${value}`, p) }).toEqual({ key, found: [] });
+      expect({ key, found: clearDataIn(app.t.rt.layout.unseal(value) ?? '', p) }).toEqual({ key, found: [] });
+    }
+  });
+
   it('forgets entered data when a dialogue is abandoned and times out', async () => {
     app = await appOn(adapter, { env: { DIALOGUE_IDLE_MINUTES: '0.05' } });
     const p = person();

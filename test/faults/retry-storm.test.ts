@@ -77,6 +77,6 @@ describeWithRedisServer('a retry storm', () => {
       }),
     );
     // One link per follower: the face-check effect ran once per push, not once per delivery.
-    expect(await scanKeys(server, `${KEY_PREFIX}fc:*`)).toHaveLength(followers);
+    expect(await scanKeys(server, `${KEY_PREFIX}f:*:fc:*`)).toHaveLength(followers);
   }, 30_000);
 });

@@ -60,6 +60,18 @@ function storeContract(name: string, make: () => Promise<Store>) {
       expect(await store.getMany(['s', 'side'])).toEqual([null, null]);
     });
 
+    it('applies nothing when a guarded further write finds its key changed', async () => {
+      await store.set('note', 'n1');
+      const consume = (seen: string | null) => store.compareAndSet('st', null, { value: 'v' }, [{ key: 'note', write: null, expect: seen }]);
+      expect(await consume('n0')).toBe(false);
+      expect(await store.getMany(['st', 'note'])).toEqual([null, 'n1']);
+      expect(await consume(null)).toBe(false);
+      expect(await consume('n1')).toBe(true);
+      expect(await store.getMany(['st', 'note'])).toEqual(['v', null]);
+      expect(await store.compareAndSet('st', 'v', { value: 'w' }, [{ key: 'note', write: { value: 'n2' }, expect: null }])).toBe(true);
+      expect(await store.getMany(['st', 'note'])).toEqual(['w', 'n2']);
+    });
+
     it('loses no update when many writers increment the same key with compare-and-set', async () => {
       const increment = async () => {
         for (;;) {
