@@ -12,6 +12,7 @@ import type { Notifier } from './notify';
 import { TEMPLATES_DIR } from './paths';
 import { createMemoryStore, createRedisStore, type Store } from './store';
 import { layout, type Layout } from './store/layout';
+import { createStats, type Stats } from './stats';
 import { createCustomerServiceNotifier, createWechatApiClient } from './wechat-api';
 import { WechatCrypto } from './wechat';
 
@@ -23,6 +24,7 @@ export interface Runtime {
   readonly metrics: Metrics;
   readonly content: Content;
   readonly layout: Layout;
+  readonly stats: Stats;
   /** Turns /readyz red (draining) before the server stops accepting. */
   beginShutdown(): void;
   close(): Promise<void>;
@@ -98,17 +100,18 @@ export async function compose(config: Config, o: Overrides = {}): Promise<Runtim
   const api = createWechatApiClient({ settings: config.wechat, store, logger, now });
   const notifier = o.notifier ?? createCustomerServiceNotifier(api, logger);
   const storeLayout = layout(config);
+  const stats = createStats({ store, layout: storeLayout, cert: config.cert, categories: content.categories.map((c) => c.name), logger, now });
   const crypto = config.wechat.aesKeys.length ? new WechatCrypto(config.wechat.appId, config.wechat.aesKeys) : null;
   let shuttingDown = false;
 
   const app = createApp({
     config, store, layout: storeLayout, content, logger, metrics, now, crypto, notifier,
-    faq,
+    faq, stats,
     pagesDir: path.join(templatesDir, 'face-check'),
     shuttingDown: () => shuttingDown,
   });
   return {
-    app, config, store, logger, metrics, content, layout: storeLayout,
+    app, config, store, logger, metrics, content, layout: storeLayout, stats,
     beginShutdown() {
       shuttingDown = true;
     },

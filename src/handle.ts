@@ -4,9 +4,10 @@ import type { Config } from './config';
 import type { Content } from './content';
 import { holdsEntries, prefetch, respond } from './dialogue/respond';
 import { holdsLink, renderSpeech } from './dialogue/speech';
-import { assertNever, type Ctx, type DecisionWrite, type Effect, type FaqPort, type FollowerState, type Input, type Need } from './dialogue/types';
+import { assertNever, type Ctx, type DecisionWrite, type Effect, type FaqPort, type FollowerState, type Input, type Need, type Outcome } from './dialogue/types';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
+import { countsOf, type Stats } from './stats';
 import type { KeyedWrite, Store } from './store';
 import type { CachedReply, CertMark, Layout } from './store/layout';
 import type { InboundMessage, Reply } from './wechat/types';
@@ -19,6 +20,7 @@ export interface HandleDeps {
   readonly faq: FaqPort;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  readonly stats: Stats;
   readonly now: () => number;
 }
 
@@ -119,6 +121,7 @@ async function converse(openid: string, input: Input, loaded: (string | null)[],
     if (!ctx.expired && out.writes.length === 0 && sameState(state, out.state)) {
       // Nothing changed (a question answered, a wrong answer re-asked): only the reply needs keeping.
       await store.set(deliveryKey, cached, layout.replyCacheMs);
+      count(state, out, input, deps);
       return reply;
     }
     const writes: KeyedWrite[] = [
@@ -129,6 +132,7 @@ async function converse(openid: string, input: Input, loaded: (string | null)[],
     const next = storable(out.state) ? { value: keys.state.codec.encode(out.state!), ttlMs: keys.state.ttlMs } : null;
     if (await store.compareAndSet(keys.state.key, stateRaw ?? null, next, writes)) {
       runEffects(out.effects, deps);
+      count(state, out, input, deps);
       return reply;
     }
     [stateRaw, openRaw] = await store.getMany([keys.state.key, keys.open.key]);
@@ -221,6 +225,15 @@ function runEffects(effects: readonly Effect[], deps: HandleDeps): void {
       default:
         assertNever(e.type);
     }
+  }
+}
+
+/** The office's counters, from what was saved: not awaited, and never in the way of the answer. */
+function count(prev: FollowerState | null, out: Outcome, input: Input, deps: HandleDeps): void {
+  try {
+    void deps.stats.add(countsOf(prev, out, input));
+  } catch (err) {
+    deps.logger.warn({ err: (err as Error).message }, 'a count was lost');
   }
 }
 

@@ -2,6 +2,7 @@ import { chinaDate, cnDate } from '../calendar';
 import type { Content } from '../content';
 import type { Logger } from '../log';
 import type { Notifier, NotifyOutcome } from '../notify';
+import { recordFaceCheck, type FailReason, type Stats } from '../stats';
 import type { Store } from '../store';
 import type { CertMark, Layout, LinkRecord } from '../store/layout';
 
@@ -21,6 +22,7 @@ export interface FaceCheckDeps {
   readonly content: Content;
   readonly notifier: Notifier;
   readonly logger: Logger;
+  readonly stats: Stats;
   readonly now: () => number;
 }
 
@@ -45,8 +47,9 @@ export type Completion = { status: 'done'; result: 'pass' | 'fail'; date: string
  * The provider's verdict on a link. The link is spent atomically (one completion wins) and its
  * clear data dropped; a pass writes the person's mark for the cycle only if none exists (two
  * relatives racing yield one); the follower is then told through a customer-service message.
+ * `reason`: the provider's failure code mapped onto the office's groups (counted, never shown).
  */
-export async function completeFaceCheck(deps: FaceCheckDeps, token: string, result: 'pass' | 'fail'): Promise<Completion> {
+export async function completeFaceCheck(deps: FaceCheckDeps, token: string, result: 'pass' | 'fail', reason: FailReason = 'other'): Promise<Completion> {
   const found = await lookupToken(deps, token);
   if (found.status !== 'open') return { status: found.status };
   const { record, raw } = found;
@@ -55,6 +58,7 @@ export async function completeFaceCheck(deps: FaceCheckDeps, token: string, resu
   if (!(await deps.store.compareAndSet(slot.key, raw, { value: slot.codec.encode(spent), ttlMs: deps.layout.spentLinkTtlMs }))) {
     return { status: 'used' };
   }
+  void recordFaceCheck(deps.stats, result === 'pass' ? { event: 'passed', category: record.category } : { event: 'failed', category: record.category, reason });
   const now = deps.now();
   let date = chinaDate(now);
   if (result === 'pass') {

@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import { TemplateError, render } from '../content';
 import { completeFaceCheck, lookupToken, type FaceCheckDeps } from '../face-check';
 import type { Metrics } from '../metrics';
+import { recordFaceCheck } from '../stats';
 
 export interface FaceCheckRouteDeps extends FaceCheckDeps {
   readonly metrics: Metrics;
@@ -61,6 +62,7 @@ export function mountFaceCheck(router: Router, deps: FaceCheckRouteDeps): void {
       const t = statusText[found.status];
       return html(ctx, STATUS[found.status], statusPage, { title: t.title, message: t.message });
     }
+    void recordFaceCheck(deps.stats, { event: 'opened', category: found.record.category, link: token });
     html(ctx, 200, page, {
       maskedName: found.record.maskedName,
       category: found.record.category,
@@ -83,7 +85,7 @@ export function mountFaceCheck(router: Router, deps: FaceCheckRouteDeps): void {
       ctx.body = { ok: false, error: 'result must be "pass" or "fail"' };
       return;
     }
-    const done = await completeFaceCheck(deps, ctx.params.token ?? '', result);
+    const done = await completeFaceCheck(deps, ctx.params.token ?? '', result, 'stubFail');
     if (done.status !== 'done') {
       ctx.status = STATUS[done.status];
       ctx.body = { ok: false, error: done.status };
