@@ -108,6 +108,7 @@ export async function compose(config: Config, o: Overrides = {}): Promise<Runtim
     config, store, layout: storeLayout, content, logger, metrics, now, crypto, notifier,
     faq, stats,
     pagesDir: path.join(templatesDir, 'face-check'),
+    adminDir: path.join(templatesDir, 'admin'),
     shuttingDown: () => shuttingDown,
   });
   return {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parsePasswordHash, type PasswordHash } from './admin/password';
 import { chinaDate } from './calendar';
 
 /**
@@ -43,8 +44,16 @@ export interface Config {
   readonly faceCheckProvider: 'stub';
   /** Refuse plaintext pushes: for an account in safe mode, whose pushes are always encrypted. */
   readonly requireEncryption: boolean;
+  /** The office's console (src/admin); null when ADMIN_USERS is not set: then /admin is 404. */
+  readonly admin: AdminSettings | null;
   /** Settings left at a development default (warned about at start-up). */
   readonly defaultsUsed: readonly string[];
+}
+
+export interface AdminSettings {
+  readonly users: readonly { readonly name: string; readonly hash: PasswordHash }[];
+  readonly sessionMs: number;
+  readonly lockoutMs: number;
 }
 
 export interface RedisConfig {
@@ -92,6 +101,30 @@ const hostList = z.string().transform((s, ctx) => {
   return out;
 });
 
+/** A staff name in ADMIN_USERS: letters (any script), digits, `.`, `_`, `-`. */
+export const ADMIN_NAME = /^[\p{L}\p{N}._-]{1,32}$/u;
+
+/** `NAME:HASH,NAME:HASH`, each line as `npm run admin:add-user -- NAME` prints it. */
+const adminUsers = z.string().transform((s, ctx) => {
+  const users: { name: string; hash: PasswordHash }[] = [];
+  for (const line of s.split(',').map((l) => l.trim()).filter(Boolean)) {
+    const i = line.indexOf(':');
+    const name = line.slice(0, i);
+    const hash = i > 0 ? parsePasswordHash(line.slice(i + 1)) : null;
+    // The line is never quoted back: it holds a password hash.
+    if (!ADMIN_NAME.test(name) || hash === null) {
+      ctx.addIssue({ code: 'custom', message: `entry ${users.length + 1} is not NAME:scrypt$N$r$p$SALT$HASH (make one with npm run admin:add-user -- NAME)` });
+      return z.NEVER;
+    }
+    if (users.some((u) => u.name === name)) {
+      ctx.addIssue({ code: 'custom', message: `${name} is listed twice` });
+      return z.NEVER;
+    }
+    users.push({ name, hash });
+  }
+  return users;
+});
+
 const schema = z.object({
   NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
   PORT: intIn(1, 65535).default(3000),
@@ -120,6 +153,9 @@ const schema = z.object({
   FACE_CHECK_PROVIDER: z.enum(['stub']).optional(),
   ID_LOOKUPS_PER_DAY: intIn(1, 1000).default(20),
   WECHAT_REQUIRE_ENCRYPTION: z.enum(['true', 'false']).default('false'),
+  ADMIN_USERS: adminUsers.optional(),
+  ADMIN_SESSION_MINUTES: z.coerce.number().positive().max(24 * 60).default(60),
+  ADMIN_LOCKOUT_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Config {
@@ -203,6 +239,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Conf
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     faceCheckProvider: e.FACE_CHECK_PROVIDER ?? 'stub',
     requireEncryption: e.WECHAT_REQUIRE_ENCRYPTION === 'true',
+    admin: e.ADMIN_USERS?.length
+      ? { users: e.ADMIN_USERS, sessionMs: Math.round(e.ADMIN_SESSION_MINUTES * 60_000), lockoutMs: Math.round(e.ADMIN_LOCKOUT_MINUTES * 60_000) }
+      : null,
     defaultsUsed,
   };
   return deepFreeze(config);
