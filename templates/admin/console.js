@@ -20,6 +20,7 @@
   Chart.defaults.color = '#333';
   Chart.defaults.maintainAspectRatio = false;
   Chart.defaults.animation = false;
+  Chart.defaults.datasets.bar.maxBarThickness = 28;
 
   var integerAxis = { beginAtZero: true, ticks: { precision: 0 } };
 

@@ -56,8 +56,8 @@ export interface Served {
 }
 
 /** The real app (memory store, recording notifier, settable clock) listening on a free loopback port. */
-export async function serve(): Promise<Served> {
-  const t = await testApp();
+export async function serve(opts: Parameters<typeof testApp>[0] = {}): Promise<Served> {
+  const t = await testApp(opts);
   const server: Server = t.rt.app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -133,7 +133,7 @@ export interface Phone {
 }
 
 /** Reports CSP violations through the console, which the test listens to. */
-const WATCH_CSP = `document.addEventListener('securitypolicyviolation', function (e) {
+export const WATCH_CSP = `document.addEventListener('securitypolicyviolation', function (e) {
   console.error('CSP violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline'));
 });`;
 
