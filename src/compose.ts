@@ -118,6 +118,7 @@ export async function compose(config: Config, o: Overrides = {}): Promise<Runtim
     },
     async close() {
       shuttingDown = true;
+      await stats.close();
       await store.close();
     },
   };

@@ -228,10 +228,10 @@ function runEffects(effects: readonly Effect[], deps: HandleDeps): void {
   }
 }
 
-/** The office's counters, from what was saved: not awaited, and never in the way of the answer. */
+/** The office's counters, from what was saved: no I/O here, and never in the way of the answer. */
 function count(prev: FollowerState | null, out: Outcome, input: Input, deps: HandleDeps): void {
   try {
-    void deps.stats.add(countsOf(prev, out, input));
+    deps.stats.add(countsOf(prev, out, input));
   } catch (err) {
     deps.logger.warn({ err: (err as Error).message }, 'a count was lost');
   }

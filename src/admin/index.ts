@@ -7,7 +7,7 @@ import type { AdminSettings, Config } from '../config';
 import type { Content } from '../content';
 import type { FaqPort } from '../dialogue/types';
 import type { Logger } from '../log';
-import { readCycle, summarize } from '../stats';
+import { readCycle, summarize, type Stats } from '../stats';
 import type { Store } from '../store';
 import type { AdminSession, Layout } from '../store/layout';
 import { COMMON, clientAddress, cookieNames, fromThisSite, newToken, pageHeaders, readCookie, readForm, sameToken, setCookie } from './http';
@@ -22,6 +22,7 @@ export interface AdminDeps {
   readonly layout: Layout;
   readonly content: Content;
   readonly faq: FaqPort;
+  readonly stats: Stats;
   readonly logger: Logger;
   readonly now: () => number;
   /** templates/admin */
@@ -50,6 +51,8 @@ export function mountAdmin(router: Router, deps: AdminDeps, admin: AdminSettings
   const decoyHash = () => (decoy ??= hashPassword(newToken(), admin.users[0]!.hash).then((h) => parsePasswordHash(h)!));
 
   const summaryNow = async () => {
+    // This instance's last second of counts first; other instances' follow within a second.
+    await deps.stats.flush();
     const today = todayAt(config.cert, deps.now());
     const days = await readCycle(deps.store, deps.layout, today.cert.cycle, today.date);
     const questions = new Map(deps.faq.topics().map((t) => [t.id, t.question]));

@@ -33,6 +33,7 @@ onEachStore((adapter) => {
     const f = await fullPath(app, p);
     // A staff member who types an ID number as the user name: counted for the lockout, under a hash.
     await new Desk(app.t).login(p.id, p.phone);
+    await app.t.rt.stats.flush();
     const hashes = await app.hashes();
     expect([...hashes.keys()].some((k) => k.startsWith('stats:2026:'))).toBe(true);
     expect([...hashes.keys()].some((k) => k.startsWith('admin:f:name:'))).toBe(true);

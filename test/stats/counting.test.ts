@@ -8,7 +8,9 @@ import { appOn, complete, onEachStore, openPage, person, toLink, type AppOnStore
  */
 const TODAY = '2026-04-15';
 
+/** What the store holds for a day, once this instance's tally is written. */
 async function countsOn(t: TestApp, date = TODAY): Promise<Record<string, number>> {
+  await t.rt.stats.flush();
   const hash = await t.store.readHash(t.rt.layout.stats(2026, date).key);
   return Object.fromEntries(Object.entries(hash).map(([k, v]) => [k, Number(v)]));
 }
@@ -91,17 +93,32 @@ onEachStore((adapter) => {
   });
 });
 
-describe('when counting fails', () => {
-  it('answers the follower exactly as before and keeps their progress', async () => {
+describe('when the store refuses the counts', () => {
+  it('answers the follower exactly as before, and writes the counts once the store takes them again', async () => {
     const clock = new Clock();
     const memory = createMemoryStore({ now: clock.now });
-    const store = { ...memory, incrementFields: () => Promise.reject(new Error('counter store down')) };
+    let down = true;
+    const store = { ...memory, incrementFields: (...a: Parameters<typeof memory.incrementFields>) => (down ? Promise.reject(new Error('counter store down')) : memory.incrementFields(...a)) };
     const t = await testApp({ store, clock });
     const f = t.follower();
     expect(await f.tap('CERT_START')).toContain('【办理须知】');
+    await t.rt.stats.flush();
     expect(await f.say('1')).toContain('请选择认证类别');
     expect(await f.say('1')).toContain('请发送身份证号码');
+    await t.rt.stats.flush();
+    expect(await memory.readHash(t.rt.layout.stats(2026, TODAY).key)).toEqual({});
+    down = false;
+    expect(await countsOn(t)).toEqual({ began: 1, 'step:notice': 1, 'step:category': 1, 'step:id': 1, 'cat:0:step:id': 1 });
     await t.close();
+  });
+
+  it('writes what is left when the service stops', async () => {
+    const clock = new Clock();
+    const store = createMemoryStore({ now: clock.now });
+    const t = await testApp({ store, clock });
+    await t.follower().say('认证');
+    await t.close();
+    expect(await store.readHash(t.rt.layout.stats(2026, TODAY).key)).toEqual({ began: '1', 'step:notice': '1' });
   });
 });
 
