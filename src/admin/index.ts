@@ -49,6 +49,7 @@ export function mountAdmin(router: Router, deps: AdminDeps, admin: AdminSettings
   // An unknown name is checked against a hash of the same cost, so timing does not tell which names exist.
   let decoy: Promise<PasswordHash> | undefined;
   const decoyHash = () => (decoy ??= hashPassword(newToken(), admin.users[0]!.hash).then((h) => parsePasswordHash(h)!));
+  void decoyHash();
 
   const summaryNow = async () => {
     // This instance's last second of counts first; other instances' follow within a second.
