@@ -15,6 +15,7 @@ import { recordsPublicKey } from './records/dev-key';
 import { TEMPLATES_DIR } from './paths';
 import { createMemoryStore, createRedisStore, type Store } from './store';
 import { layout, type Layout } from './store/layout';
+import { createStats, type Stats } from './stats';
 import { createCustomerServiceNotifier, createWechatApiClient } from './wechat-api';
 import { WechatCrypto } from './wechat';
 
@@ -27,6 +28,7 @@ export interface Runtime {
   readonly content: Content;
   readonly layout: Layout;
   readonly outbox: Outbox;
+  readonly stats: Stats;
   /** Turns /readyz red (draining) before the server stops accepting. */
   beginShutdown(): void;
   close(): Promise<void>;
@@ -138,22 +140,25 @@ export async function compose(config: Config, o: Overrides = {}): Promise<Runtim
   const storeLayout = layout(config);
   const recordsKey = recordsPublicKey(config, logger);
   const outbox = o.outbox ?? createOutbox({ store, layout: storeLayout, content, notifier, logger, metrics }, { redis: config.redis, settings: config.outbox });
+  const stats = createStats({ store, layout: storeLayout, cert: config.cert, categories: content.categories.map((c) => c.name), logger, now });
   const crypto = config.wechat.aesKeys.length ? new WechatCrypto(config.wechat.appId, config.wechat.aesKeys) : null;
   let shuttingDown = false;
 
   const app = createApp({
     config, store, layout: storeLayout, content, logger, metrics, now, crypto, outbox, recordsKey,
-    faq,
+    faq, stats,
     pagesDir: path.join(templatesDir, 'face-check'),
+    adminDir: path.join(templatesDir, 'admin'),
     shuttingDown: () => shuttingDown,
   });
   return {
-    app, config, store, logger, metrics, content, layout: storeLayout, outbox,
+    app, config, store, logger, metrics, content, layout: storeLayout, outbox, stats,
     beginShutdown() {
       shuttingDown = true;
     },
     async close() {
       shuttingDown = true;
+      await stats.close();
       await outbox.close().catch((err: Error) => logger.warn({ err: { message: err.message } }, 'outbox did not close cleanly'));
       await store.close();
     },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parsePasswordHash, type PasswordHash } from './admin/password';
 import { chinaDate } from './calendar';
 import { bindHost, redisUrl, webUrl } from './config-fields';
 import { parsePublicKey } from './records/envelope';
@@ -66,8 +67,16 @@ export interface Config {
   };
   /** Customer-service messages: tries and the first wait (doubling) before one is kept for the next reply. */
   readonly outbox: { readonly attempts: number; readonly firstRetryMs: number };
+  /** The office's console (src/admin); null when ADMIN_USERS is not set: then /admin is 404. */
+  readonly admin: AdminSettings | null;
   /** Settings left at a development default (warned about at start-up). */
   readonly defaultsUsed: readonly string[];
+}
+
+export interface AdminSettings {
+  readonly users: readonly { readonly name: string; readonly hash: PasswordHash }[];
+  readonly sessionMs: number;
+  readonly lockoutMs: number;
 }
 
 export interface RedisConfig {
@@ -126,6 +135,29 @@ const hostList = z.string().transform((s, ctx) => {
 });
 
 const bool = z.enum(['true', 'false']);
+/** A staff name in ADMIN_USERS: letters (any script), digits, `.`, `_`, `-`. */
+export const ADMIN_NAME = /^[\p{L}\p{N}._-]{1,32}$/u;
+
+/** `NAME:HASH,NAME:HASH`, each line as `npm run admin:add-user -- NAME` prints it. */
+const adminUsers = z.string().transform((s, ctx) => {
+  const users: { name: string; hash: PasswordHash }[] = [];
+  for (const line of s.split(',').map((l) => l.trim()).filter(Boolean)) {
+    const i = line.indexOf(':');
+    const name = line.slice(0, i);
+    const hash = i > 0 ? parsePasswordHash(line.slice(i + 1)) : null;
+    // The line is never quoted back: it holds a password hash.
+    if (!ADMIN_NAME.test(name) || hash === null) {
+      ctx.addIssue({ code: 'custom', message: `entry ${users.length + 1} is not NAME:scrypt$N$r$p$SALT$HASH (make one with npm run admin:add-user -- NAME)` });
+      return z.NEVER;
+    }
+    if (users.some((u) => u.name === name)) {
+      ctx.addIssue({ code: 'custom', message: `${name} is listed twice` });
+      return z.NEVER;
+    }
+    users.push({ name, hash });
+  }
+  return users;
+});
 
 const schema = z.object({
   NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
@@ -170,6 +202,9 @@ const schema = z.object({
   RECORDS_RETENTION_DAYS: intIn(366, 3650).default(550),
   OUTBOX_RETRY_ATTEMPTS: intIn(1, 30).default(10),
   OUTBOX_RETRY_FIRST_MS: intIn(10, 600_000).default(5000),
+  ADMIN_USERS: adminUsers.optional(),
+  ADMIN_SESSION_MINUTES: z.coerce.number().positive().max(24 * 60).default(60),
+  ADMIN_LOCKOUT_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
 });
 
 type Parsed<S extends z.ZodType> = z.infer<S>;
@@ -282,6 +317,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Conf
     faceCheckProvider: e.FACE_CHECK_PROVIDER ?? 'stub',
     records: { publicKey: e.RECORDS_PUBLIC_KEY?.trim() ?? null, retentionMs: e.RECORDS_RETENTION_DAYS * 24 * 3600_000 },
     outbox: { attempts: e.OUTBOX_RETRY_ATTEMPTS, firstRetryMs: e.OUTBOX_RETRY_FIRST_MS },
+    admin: e.ADMIN_USERS?.length
+      ? { users: e.ADMIN_USERS, sessionMs: Math.round(e.ADMIN_SESSION_MINUTES * 60_000), lockoutMs: Math.round(e.ADMIN_LOCKOUT_MINUTES * 60_000) }
+      : null,
     defaultsUsed,
   };
   return deepFreeze(config);

@@ -5,9 +5,10 @@ import type { Content } from './content';
 import { holdsEntries, prefetch, respond } from './dialogue/respond';
 import { holdsLink, renderSpeech } from './dialogue/speech';
 import { decisionWrite, load } from './core-io';
-import { assertNever, type Ctx, type Effect, type FaqPort, type FollowerState, type Input } from './dialogue/types';
+import { assertNever, type Ctx, type Effect, type FaqPort, type FollowerState, type Input, type Outcome } from './dialogue/types';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
+import { countsOf, type Stats } from './stats';
 import type { KeyedWrite, Store } from './store';
 import type { CachedReply, Layout } from './store/layout';
 import type { InboundMessage, Reply } from './wechat/types';
@@ -20,6 +21,7 @@ export interface HandleDeps {
   readonly faq: FaqPort;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  readonly stats: Stats;
   readonly now: () => number;
 }
 
@@ -150,6 +152,7 @@ async function converse(openid: string, input: Input, loaded: (string | null)[],
     if (!ctx.expired && out.writes.length === 0 && noticeWrite.length === 0 && sameState(state, out.state)) {
       // Nothing changed (a question answered, a wrong answer re-asked): only the reply needs keeping.
       await store.set(deliveryKey, cached, layout.replyCacheMs);
+      count(state, out, input, deps);
       return reply;
     }
     const writes: KeyedWrite[] = [
@@ -161,6 +164,7 @@ async function converse(openid: string, input: Input, loaded: (string | null)[],
     const next = storable(out.state) ? { value: keys.state.codec.encode(out.state!), ttlMs: keys.state.ttlMs } : null;
     if (await store.compareAndSet(keys.state.key, stateRaw ?? null, next, writes)) {
       runEffects(out.effects, deps);
+      count(state, out, input, deps);
       return reply;
     }
     [stateRaw, openRaw, noticeRaw] = await store.getMany([keys.state.key, keys.open.key, keys.notice.key]);
@@ -211,6 +215,15 @@ function runEffects(effects: readonly Effect[], deps: HandleDeps): void {
       default:
         assertNever(e.type);
     }
+  }
+}
+
+/** The office's counters, from what was saved: no I/O here, and never in the way of the answer. */
+function count(prev: FollowerState | null, out: Outcome, input: Input, deps: HandleDeps): void {
+  try {
+    deps.stats.add(countsOf(prev, out, input));
+  } catch (err) {
+    deps.logger.warn({ err: (err as Error).message }, 'a count was lost');
   }
 }
 

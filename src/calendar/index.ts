@@ -29,6 +29,14 @@ export function cycleAt(cert: CertSettings, ms: number): CertSettings {
   return { ...cert, cycle: year, windowStart: `${year}${cert.windowStart.slice(4)}`, windowEnd: `${year}${cert.windowEnd.slice(4)}` };
 }
 
+const DAY_MS = 24 * 3600_000;
+
+/** The China date `n` days after `date` (before it when negative); both YYYY-MM-DD. */
+export const addDays = (date: string, n: number): string => chinaDate(chinaMidnight(date) + n * DAY_MS);
+
+/** Whole days from `from` to `to` (YYYY-MM-DD): 0 on the same day, negative when `to` is earlier. */
+export const daysBetween = (from: string, to: string): number => Math.round((chinaMidnight(to) - chinaMidnight(from)) / DAY_MS);
+
 export function phaseOf(cert: CertSettings, today: string): Phase {
   if (today < cert.windowStart) return 'before';
   return today > cert.windowEnd ? 'after' : 'during';

@@ -4,6 +4,7 @@ import type { Logger } from '../log';
 import type { Outbox } from '../outbox';
 import type { RecordsPublicKey } from '../records/envelope';
 import { sealRecord } from '../records/record';
+import { recordFaceCheck, type FailReason, type Stats } from '../stats';
 import type { Store } from '../store';
 import { tokenHash, type CertMark, type Layout, type LinkRecord } from '../store/layout';
 
@@ -29,6 +30,7 @@ export interface FaceCheckDeps {
   /** The office's public key: a pass is sealed to it; this server cannot open it. */
   readonly recordsKey: RecordsPublicKey;
   readonly logger: Logger;
+  readonly stats: Stats;
   readonly now: () => number;
 }
 
@@ -55,6 +57,8 @@ export async function lookupToken(deps: Pick<FaceCheckDeps, 'store' | 'layout' |
 export interface Verdict {
   readonly result: 'pass' | 'fail';
   readonly reference: { readonly provider: string; readonly id: string };
+  /** A failure's provider code mapped onto the office's groups (counted, never shown). */
+  readonly reason?: FailReason;
 }
 
 export type Completion = { status: 'done'; result: 'pass' | 'fail'; date: string } | { status: 'unknown' | 'used' | 'expired' };
@@ -88,6 +92,7 @@ export async function completeFaceCheck(deps: FaceCheckDeps, token: string, verd
   if (!(await deps.store.compareAndSet(slot.key, raw, { value: slot.codec.encode(spent), ttlMs: deps.layout.spentLinkTtlMs }))) {
     return { status: 'used' };
   }
+  void recordFaceCheck(deps.stats, result === 'pass' ? { event: 'passed', category: record.category } : { event: 'failed', category: record.category, reason: verdict.reason ?? 'other' });
   let date = chinaDate(now);
   if (sealedRecord !== undefined) {
     const mark: CertMark = {

@@ -11,6 +11,7 @@ import { completeFaceCheck, lookupToken, stubReference, type FaceCheckDeps } fro
 import type { Config } from '../config';
 import type { Metrics } from '../metrics';
 import { StoreUnavailableError } from '../store';
+import { recordFaceCheck } from '../stats';
 
 export interface FaceCheckRouteDeps extends FaceCheckDeps {
   readonly config: Pick<Config, 'publicBaseUrl'>;
@@ -93,6 +94,7 @@ export function mountFaceCheck(router: Router, deps: FaceCheckRouteDeps): void {
       return unlessStoreDown(ctx, err, () => showStatus(ctx, 503, 'busy'));
     }
     if (found.status !== 'open') return showStatus(ctx, STATUS[found.status], found.status);
+    void recordFaceCheck(deps.stats, { event: 'opened', category: found.record.category, link: token });
     html(ctx, 200, page, {
       maskedName: found.record.maskedName,
       category: found.record.category,
@@ -114,7 +116,7 @@ export function mountFaceCheck(router: Router, deps: FaceCheckRouteDeps): void {
     let done: Awaited<ReturnType<typeof completeFaceCheck>>;
     try {
       const token = ctx.params.token ?? '';
-      done = await completeFaceCheck(deps, token, { result, reference: stubReference(token) });
+      done = await completeFaceCheck(deps, token, { result, reference: stubReference(token), reason: 'stubFail' });
     } catch (err) {
       return unlessStoreDown(ctx, err, () => json(503, { ok: false, error: 'busy' }));
     }

@@ -102,6 +102,12 @@ export const accessTokenKey = (appId: string) => TOKEN_KEY_PREFIX + appId;
 
 /** The hash a link is stored under: what the state and the outbox keep instead of the token. */
 export const tokenHash = (token: string) => createHash('sha256').update(token).digest('base64url');
+/** A staff member's console session (src/admin): who, the token their forms must carry, and when it ends. */
+export const adminSessionSchema = z.object({ user: z.string(), csrf: z.string(), expiresAt: z.number() });
+export type AdminSession = z.infer<typeof adminSessionSchema>;
+
+/** How long the office's daily counters are kept: the cycle and its follow-up into the next year. */
+export const STATS_TTL_MS = 400 * DAY_MS;
 
 export interface Slot<T> {
   readonly key: string;
@@ -162,6 +168,21 @@ export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'c
     personKey: (idNumber: string) => personKey(config.idHashSecret, idNumber),
     /** Whether a typed name matches the one a person was certified under, without keeping the name. */
     nameKey: (idNumber: string, name: string) => hmac('name', `${idNumber}|${name}`).slice(0, 32),
+    /**
+     * The office's counters of one China day of a cycle (src/stats): a hash of fixed field names and
+     * numbers, nothing that names anyone. Hash keys are read with readHash only.
+     */
+    stats: (cycle: number, date: string) => ({ key: `stats:${cycle}:${date}`, ttlMs: STATS_TTL_MS }),
+    /** Set the first time a link's page opens, so that reloading the page counts no second opening. */
+    linkOpened: (tag: string, token: string) => ({ key: `f:{${tag}}:fo:${createHash('sha256').update(token).digest('base64url')}`, ttlMs: config.cert.faceCheckTokenMs + DAY_MS }),
+    /** A staff session, under a hash of its id: the cookie's value itself is never stored. */
+    adminSession: (id: string, ttlMs: number) => slot(`admin:s:${createHash('sha256').update(id).digest('base64url')}`, ttlMs, json(adminSessionSchema)),
+    /**
+     * Failed logins in a row (a counter hash) and the lock they lead to (its end, epoch ms), for one
+     * typed name or one address. Keyed hashes: the store names neither, even when a password was typed as the name.
+     */
+    adminFailures: (kind: 'name' | 'addr', who: string) => `admin:f:${kind}:${hmac(`admin-${kind}`, who).slice(0, 32)}`,
+    adminLock: (kind: 'name' | 'addr', who: string, ttlMs: number) => slot(`admin:l:${kind}:${hmac(`admin-${kind}`, who).slice(0, 32)}`, ttlMs, json(z.number())),
     replyCacheMs: config.replyCacheMs,
     /** Seals outbox jobs: they name a follower (openid) and a masked person. */
     outboxSealer,

@@ -28,6 +28,14 @@ export interface Store {
    * update a follower's state without lost updates (read, compute, compareAndSet, retry on false).
    */
   compareAndSet(key: string, expected: string | null, next: Write, also?: readonly KeyedWrite[]): Promise<boolean>;
+  /**
+   * Counters shared by every instance: adds each amount to its field of the hash at `key` (creating
+   * both as needed) and sets the hash's TTL, atomically and in one round trip. Resolves to the
+   * fields' new values. A hash key is never read with `get` nor written with `set`.
+   */
+  incrementFields(key: string, fields: Readonly<Record<string, number>>, ttlMs: number): Promise<Record<string, number>>;
+  /** Every field of the hash at `key` ({} when there is none). */
+  readHash(key: string): Promise<Record<string, string>>;
   /** Resolves when the backing store answers; rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

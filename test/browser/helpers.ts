@@ -4,7 +4,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import type { Store } from '../../src/store';
 import { testApp, type Follower, type TestApp } from '../helpers/app';
 import { describeUnless } from '../helpers/skip';
 
@@ -52,17 +51,17 @@ export interface Served {
 }
 
 /**
- * The real app (memory store unless `store`, recording notifier, settable clock) on a free loopback port.
- * The port is taken first, so that PUBLIC_BASE_URL is the origin the browser sees, as it is in
- * production: the callback refuses calls from any other origin.
+ * The real app (memory store unless given, recording notifier, settable clock) on a free loopback
+ * port. The port is taken first, so that PUBLIC_BASE_URL is the origin the browser sees, as it is
+ * in production: the callback refuses calls from any other origin.
  */
-export async function serve(opts: { store?: Store } = {}): Promise<Served> {
+export async function serve(opts: Parameters<typeof testApp>[0] = {}): Promise<Served> {
   const server: Server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
-  const t = await testApp({ env: { PUBLIC_BASE_URL: origin }, ...(opts.store ? { store: opts.store } : {}) });
+  const t = await testApp({ ...opts, env: { ...opts.env, PUBLIC_BASE_URL: origin } });
   server.on('request', t.rt.app.callback());
   return {
     t,
@@ -136,7 +135,7 @@ export interface Phone {
 }
 
 /** Reports CSP violations through the console, which the test listens to. */
-const WATCH_CSP = `document.addEventListener('securitypolicyviolation', function (e) {
+export const WATCH_CSP = `document.addEventListener('securitypolicyviolation', function (e) {
   console.error('CSP violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline'));
 });`;
 

@@ -118,7 +118,7 @@ it('writes no full ID number, name or phone to the log, even at trace level', as
   const logger = createLogger('trace', { write: (line: string) => void lines.push(line) });
   const t = await testApp({ overrides: { logger } });
   const p = person();
-  const app: AppOnStore = { t, values: async () => new Map(), close: () => t.close() };
+  const app: AppOnStore = { t, values: async () => new Map(), hashes: async () => new Map(), close: () => t.close() };
   const { token } = await fullPath(app, p);
   await complete(t, token);
   await complete(t, token);

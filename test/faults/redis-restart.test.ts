@@ -70,7 +70,7 @@ for (const c of cases) {
       await untilReady(t);
 
       // Another relative asks for the same person: the record survived, so once the name matches
-      // (an ID number alone tells another phone nothing) it says certified already.
+      // too (an ID number alone tells another phone nothing) it says certified already.
       const g = t.follower();
       await g.say('认证');
       await g.say('1');
