@@ -1,17 +1,21 @@
 import path from 'node:path';
 import type Koa from 'koa';
-import { cycleAt } from './calendar';
-import type { Config } from './config';
+import { cycleAt, todayAt, type Phase } from './calendar';
+import { assertServerConfig, type Config } from './config';
 import { checkTopics, loadContent, type Content } from './content';
-import type { FaqPort } from './dialogue/types';
-import { formatAnswer, listTopics, loadKnowledgeBase, match, type KnowledgeBase } from './faq';
+import type { FaqMatch, FaqPort } from './dialogue/types';
+import { assertNever } from './never';
+import { classify, formatAnswer, formatTwo, listTopics, loadKnowledgeBase, type KnowledgeBase, type Words } from './faq';
 import { createApp } from './http/app';
 import { createLogger, type Logger } from './log';
 import { createMetrics, type Metrics } from './metrics';
 import type { Notifier } from './notify';
+import { createOutbox, type Outbox } from './outbox';
+import { recordsPublicKey } from './records/dev-key';
 import { TEMPLATES_DIR } from './paths';
 import { createMemoryStore, createRedisStore, type Store } from './store';
 import { layout, type Layout } from './store/layout';
+import { createStats, type Stats } from './stats';
 import { createCustomerServiceNotifier, createWechatApiClient } from './wechat-api';
 import { WechatCrypto } from './wechat';
 
@@ -23,6 +27,8 @@ export interface Runtime {
   readonly metrics: Metrics;
   readonly content: Content;
   readonly layout: Layout;
+  readonly outbox: Outbox;
+  readonly stats: Stats;
   /** Turns /readyz red (draining) before the server stops accepting. */
   beginShutdown(): void;
   close(): Promise<void>;
@@ -32,47 +38,78 @@ export interface Overrides {
   readonly store?: Store;
   readonly logger?: Logger;
   readonly notifier?: Notifier;
+  readonly outbox?: Outbox;
   readonly now?: () => number;
   readonly templatesDir?: string;
   readonly defaultMetrics?: boolean;
 }
 
 /**
- * The knowledge base of the cycle in force: its answers carry the window's dates, so a new year
- * gets a freshly rendered one (built once per year).
+ * The knowledge base of the cycle and phase in force: its answers carry the window's dates and say
+ * what matters today (not yet / now, before the end / still possible, paid back), so a new year or
+ * a new phase gets a freshly rendered one (built a few times a year).
  */
-function faqOfCycle(dir: string, content: Content, cycle: () => number): FaqPort {
-  let cached: { cycle: number; port: FaqPort } | undefined;
+function faqOfCycle(dir: string, content: Content, moment: () => { cycle: number; phase: Phase }): FaqPort {
+  let cached: { key: string; port: FaqPort } | undefined;
   const current = (): FaqPort => {
-    const c = cycle();
-    if (cached?.cycle !== c) cached = { cycle: c, port: faqPort(loadKnowledgeBase(dir, content.vars)) };
+    const { cycle, phase } = moment();
+    const key = `${cycle}:${phase}`;
+    if (cached?.key !== key) cached = { key, port: faqPort(loadKnowledgeBase(dir, content.vars, phase), content.commands) };
     return cached.port;
   };
   current();
-  return { match: (text) => current().match(text), answer: (id) => current().answer(id), topics: () => current().topics() };
+  return { match: (text) => current().match(text), answer: (id, also) => current().answer(id, also), topics: () => current().topics() };
 }
 
-/** The knowledge base as the dialogue uses it: answers come out formatted (问：… 答：…). */
-export function faqPort(kb: KnowledgeBase): FaqPort {
+/** The knowledge base as the dialogue uses it: what a text is (`classify`), answers formatted (问：… 答：…). */
+export function faqPort(kb: KnowledgeBase, words: Words): FaqPort {
   const byId = new Map(kb.entries.map((e) => [e.id, e]));
   const topics = listTopics(kb);
+  // Followers ask the same few questions in the same words: a reading is kept per text (for this
+  // cycle and phase, as the port is), bounded, so the hot path skips the matcher for them.
+  const seen = new Map<string, FaqMatch>();
+  const classified = (text: string): FaqMatch => {
+    const c = classify(kb, words, text);
+    switch (c.kind) {
+      case 'answer': {
+        const [a, b] = c.entries;
+        return b ? { kind: 'answer', id: a.id, also: b.id } : { kind: 'answer', id: a.id };
+      }
+      case 'suggest':
+        return { kind: 'suggest', options: c.entries.map(({ id, question }) => ({ id, question })) };
+      case 'command':
+      case 'vague':
+      case 'pleasantry':
+      case 'none':
+        return c;
+      default:
+        return assertNever(c);
+    }
+  };
   return {
     match(text) {
-      const m = match(kb, text);
-      if (m.kind === 'answer') return { kind: 'answer', id: m.entry.id, text: formatAnswer(m.entry) };
-      if (m.kind === 'suggest') return { kind: 'suggest', options: m.entries.map(({ id, question }) => ({ id, question })) };
+      let m = seen.get(text);
+      if (m === undefined) {
+        m = classified(text);
+        if (seen.size >= MATCH_CACHE_SIZE) seen.delete(seen.keys().next().value!);
+        seen.set(text, m);
+      }
       return m;
     },
-    answer: (id) => {
+    answer: (id, also) => {
       const e = byId.get(id);
-      return e ? formatAnswer(e) : null;
+      if (!e) return null;
+      const f = also === undefined ? undefined : byId.get(also);
+      return f ? formatTwo(e, f) : formatAnswer(e);
     },
     topics: () => topics,
   };
 }
+const MATCH_CACHE_SIZE = 5000;
 
 /** The composition root, without listening: config → store → content → API client → app. */
 export async function compose(config: Config, o: Overrides = {}): Promise<Runtime> {
+  assertServerConfig(config);
   const logger = o.logger ?? createLogger(config.logLevel);
   const now = o.now ?? Date.now;
   const templatesDir = o.templatesDir ?? TEMPLATES_DIR;
@@ -82,7 +119,10 @@ export async function compose(config: Config, o: Overrides = {}): Promise<Runtim
   }
   const windowNow = () => cycleAt(config.cert, now());
   const content = loadContent(templatesDir, windowNow);
-  const faq = faqOfCycle(path.join(templatesDir, 'faq'), content, () => windowNow().cycle);
+  const faq = faqOfCycle(path.join(templatesDir, 'faq'), content, () => {
+    const today = todayAt(config.cert, now());
+    return { cycle: today.cert.cycle, phase: today.phase };
+  });
   const unlisted = checkTopics(content.topicGroups, faq.topics().map((t) => t.id));
   if (unlisted.length) logger.warn({ entries: unlisted }, 'FAQ entries in no group of templates/topics.yaml: they are answered when asked, but not listed under 常见问题');
   let store = o.store;
@@ -100,22 +140,28 @@ export async function compose(config: Config, o: Overrides = {}): Promise<Runtim
   const api = createWechatApiClient({ settings: config.wechat, store, logger, now });
   const notifier = o.notifier ?? createCustomerServiceNotifier(api, logger);
   const storeLayout = layout(config);
+  const recordsKey = recordsPublicKey(config, logger);
+  const outbox = o.outbox ?? createOutbox({ store, layout: storeLayout, content, notifier, logger, metrics }, { redis: config.redis, settings: config.outbox });
+  const stats = createStats({ store, layout: storeLayout, cert: config.cert, categories: content.categories.map((c) => c.name), logger, now });
   const crypto = config.wechat.aesKeys.length ? new WechatCrypto(config.wechat.appId, config.wechat.aesKeys) : null;
   let shuttingDown = false;
 
   const app = createApp({
-    config, store, layout: storeLayout, content, logger, metrics, now, crypto, notifier,
-    faq,
+    config, store, layout: storeLayout, content, logger, metrics, now, crypto, outbox, recordsKey,
+    faq, stats,
     pagesDir: path.join(templatesDir, 'face-check'),
+    adminDir: path.join(templatesDir, 'admin'),
     shuttingDown: () => shuttingDown,
   });
   return {
-    app, config, store, logger, metrics, content, layout: storeLayout,
+    app, config, store, logger, metrics, content, layout: storeLayout, outbox, stats,
     beginShutdown() {
       shuttingDown = true;
     },
     async close() {
       shuttingDown = true;
+      await stats.close();
+      await outbox.close().catch((err: Error) => logger.warn({ err: { message: err.message } }, 'outbox did not close cleanly'));
       await store.close();
     },
   };

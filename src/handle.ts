@@ -4,11 +4,13 @@ import type { Config } from './config';
 import type { Content } from './content';
 import { holdsEntries, prefetch, respond } from './dialogue/respond';
 import { holdsLink, renderSpeech } from './dialogue/speech';
-import { assertNever, type Ctx, type DecisionWrite, type Effect, type FaqPort, type FollowerState, type Input, type Need } from './dialogue/types';
+import { decisionWrite, load } from './core-io';
+import { assertNever, type Ctx, type Effect, type FaqPort, type FollowerState, type Input, type Outcome } from './dialogue/types';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
+import { countsOf, type Stats } from './stats';
 import type { KeyedWrite, Store } from './store';
-import type { CachedReply, CertMark, Layout } from './store/layout';
+import type { CachedReply, Layout } from './store/layout';
 import type { InboundMessage, Reply } from './wechat/types';
 
 export interface HandleDeps {
@@ -19,13 +21,38 @@ export interface HandleDeps {
   readonly faq: FaqPort;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  readonly stats: Stats;
   readonly now: () => number;
 }
 
-/** WeChat delivers a push up to three times; this identifies one delivery's retries. */
+/**
+ * WeChat delivers a push up to three times; this identifies one delivery's retries. A message
+ * without a MsgId (some senders leave it out) is told apart by its time, type and body: a retry
+ * carries the same body, two messages in one second do not. The id is only ever stored keyed-hashed.
+ */
 export function deliveryId(m: InboundMessage): string {
   if (m.msgType === 'event') return `e:${m.createTime}:${m.event === 'other' ? m.rawEvent : m.event}:${'eventKey' in m ? (m.eventKey ?? '') : ''}`;
-  return `m:${m.msgId ?? ''}:${m.createTime}:${m.msgType}`;
+  if (m.msgId) return `m:${m.msgId}:${m.createTime}:${m.msgType}`;
+  return `n:${m.createTime}:${m.msgType}:${bodyOf(m)}`;
+}
+
+function bodyOf(m: Exclude<InboundMessage, { msgType: 'event' }>): string {
+  switch (m.msgType) {
+    case 'text':
+      return m.content;
+    case 'voice':
+      return `${m.mediaId}:${m.recognition ?? ''}`;
+    case 'image':
+    case 'video':
+    case 'shortvideo':
+      return m.mediaId;
+    case 'location':
+    case 'link':
+    case 'other':
+      return JSON.stringify(m);
+    default:
+      return assertNever(m);
+  }
 }
 
 export function toInput(m: InboundMessage): Input {
@@ -82,7 +109,7 @@ export async function handle(message: InboundMessage, deps: HandleDeps): Promise
   const { store, layout } = deps;
   const keys = layout.follower(message.fromUserName);
   const deliveryKey = keys.delivery(deliveryId(message));
-  const claim = await store.claimAndRead(deliveryKey, layout.codecs.reply.encode(PENDING), CLAIM_MS, [keys.state.key, keys.open.key]);
+  const claim = await store.claimAndRead(deliveryKey, layout.codecs.reply.encode(PENDING), CLAIM_MS, [keys.state.key, keys.open.key, keys.notice.key]);
   if (!claim.claimed) return (await awaitFirstReply(deps, deliveryKey, claim.existing)) ?? { kind: 'text', content: deps.content.text('busy') };
 
   const input = toInput(message);
@@ -104,34 +131,43 @@ async function converse(openid: string, input: Input, loaded: (string | null)[],
   const keys = layout.follower(openid);
   // One token for every run of this message: a lost race must not hand out a second link.
   const token = `${keys.tag}${randomBytes(24).toString('base64url')}`;
-  let [stateRaw, openRaw] = loaded;
+  let [stateRaw, openRaw, noticeRaw] = loaded;
   for (let race = 0; race < MAX_RACES; race++) {
     const state = readState(stateRaw ?? null, deps);
     const now = deps.now();
     const base = ctxFor(openid, keys.tag, token, now, deps, stateRaw == null && openRaw != null);
     const ctx = { ...base, known: await load(prefetch(state, input, base), base.today, keys, deps) };
     const out = respond(state, input, ctx);
-    const content = renderSpeech(out.reply, deps.content, deps.faq);
+    const said = renderSpeech(out.reply, deps.content, deps.faq);
+    // Messages WeChat would not deliver (outbox/deliver.ts) start the next reply, whatever it answers;
+    // a silent answer leaves them for the next one that speaks.
+    const notices = said === null || noticeRaw == null ? [] : (keys.notice.codec.decode(noticeRaw) ?? []);
+    const content = said === null ? null : [...notices, said].join('\n\n');
     const reply: Reply = content === null ? SILENT : { kind: 'text', content };
     const cached = content === null ? layout.codecs.reply.encode({ kind: 'none' }) : (holdsLink(out.reply) ? layout.codecs.sealedReply : layout.codecs.reply).encode({ kind: 'text', content });
     const deliveryWrite: KeyedWrite = { key: deliveryKey, write: { value: cached, ttlMs: layout.replyCacheMs } };
 
-    if (!ctx.expired && out.writes.length === 0 && sameState(state, out.state)) {
+    // Consumed in the same compare-and-set, and only if still as read: a notice kept meanwhile is not lost.
+    const noticeWrite: KeyedWrite[] = said !== null && noticeRaw != null ? [{ key: keys.notice.key, write: null, expect: noticeRaw }] : [];
+    if (!ctx.expired && out.writes.length === 0 && noticeWrite.length === 0 && sameState(state, out.state)) {
       // Nothing changed (a question answered, a wrong answer re-asked): only the reply needs keeping.
       await store.set(deliveryKey, cached, layout.replyCacheMs);
+      count(state, out, input, deps);
       return reply;
     }
     const writes: KeyedWrite[] = [
       { key: keys.open.key, write: holdsEntries(out.state) ? { value: keys.open.codec.encode(1), ttlMs: keys.open.ttlMs } : null },
       deliveryWrite,
+      ...noticeWrite,
       ...out.writes.map((w) => decisionWrite(w, keys, deps)),
     ];
     const next = storable(out.state) ? { value: keys.state.codec.encode(out.state!), ttlMs: keys.state.ttlMs } : null;
     if (await store.compareAndSet(keys.state.key, stateRaw ?? null, next, writes)) {
       runEffects(out.effects, deps);
+      count(state, out, input, deps);
       return reply;
     }
-    [stateRaw, openRaw] = await store.getMany([keys.state.key, keys.open.key]);
+    [stateRaw, openRaw, noticeRaw] = await store.getMany([keys.state.key, keys.open.key, keys.notice.key]);
   }
   throw new ContentionError(`state of a follower changed ${MAX_RACES} times while answering`);
 }
@@ -169,55 +205,6 @@ function ctxFor(openid: string, tag: string, token: string, now: number, deps: H
   };
 }
 
-type FollowerKeys = ReturnType<Layout['follower']>;
-
-/** Reads what the core asked for, in one round trip. */
-async function load(needs: readonly Need[], today: Ctx['today'], keys: FollowerKeys, deps: HandleDeps): Promise<Ctx['known']> {
-  const marks = new Map<string, CertMark | null>();
-  if (needs.length === 0) return { marks, lookups: 0 };
-  const { layout } = deps;
-  const slotOf = (n: Need) => {
-    switch (n.type) {
-      case 'mark':
-        return layout.mark(today.cert.cycle, n.personKey).key;
-      case 'lookups':
-        return keys.lookups(today.date).key;
-      case 'lastLink':
-        return layout.linkByHash(keys.tag, n.hash).key;
-      default:
-        return assertNever(n);
-    }
-  };
-  const values = await deps.store.getMany(needs.map(slotOf));
-  let lookups = 0;
-  let lastLink: Ctx['known']['lastLink'];
-  needs.forEach((n, i) => {
-    const raw = values[i] ?? null;
-    if (n.type === 'mark') marks.set(n.personKey, raw === null ? null : layout.codecs.mark.decode(raw));
-    else if (n.type === 'lookups') lookups = raw === null ? 0 : (layout.codecs.lookups.decode(raw) ?? 0);
-    else {
-      const record = raw === null ? null : layout.codecs.link.decode(raw);
-      lastLink = record && { status: record.status, expiresAt: record.expiresAt };
-    }
-  });
-  return { marks, lookups, ...(lastLink !== undefined ? { lastLink } : {}) };
-}
-
-function decisionWrite(w: DecisionWrite, keys: FollowerKeys, deps: HandleDeps): KeyedWrite {
-  switch (w.type) {
-    case 'link': {
-      const slot = deps.layout.link(keys.tag, w.token);
-      return { key: slot.key, write: { value: slot.codec.encode(w.record), ttlMs: slot.ttlMs } };
-    }
-    case 'lookups': {
-      const slot = keys.lookups(w.day);
-      return { key: slot.key, write: { value: slot.codec.encode(w.count), ttlMs: slot.ttlMs } };
-    }
-    default:
-      return assertNever(w);
-  }
-}
-
 /** Effects run after the save, from what was saved; a failing one never undoes the answer. */
 function runEffects(effects: readonly Effect[], deps: HandleDeps): void {
   for (const e of effects) {
@@ -228,6 +215,15 @@ function runEffects(effects: readonly Effect[], deps: HandleDeps): void {
       default:
         assertNever(e.type);
     }
+  }
+}
+
+/** The office's counters, from what was saved: no I/O here, and never in the way of the answer. */
+function count(prev: FollowerState | null, out: Outcome, input: Input, deps: HandleDeps): void {
+  try {
+    deps.stats.add(countsOf(prev, out, input));
+  } catch (err) {
+    deps.logger.warn({ err: (err as Error).message }, 'a count was lost');
   }
 }
 

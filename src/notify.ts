@@ -1,10 +1,19 @@
 /**
  * How the backend tells a follower something outside a passive reply (the face-check result).
- * The WeChat customer-service API implements it; tests use a recording fake.
+ * The WeChat customer-service API implements it; tests use a recording fake. It never throws: the
+ * outbox (src/outbox/) decides from the outcome whether to try again or keep the message for the
+ * follower's next reply.
  */
 export interface Notifier {
   sendText(openid: string, text: string): Promise<NotifyOutcome>;
 }
 
-/** `window_closed`: WeChat's 48-hour window has passed (errcode 45015): expected, not an error. */
-export type NotifyOutcome = 'sent' | 'window_closed' | 'failed';
+/**
+ * - `sent`: WeChat took it.
+ * - `retry`: WeChat was busy or did not answer (errcode -1 or 45009, a timeout, a network error,
+ *   a 5xx): worth trying again later.
+ * - `window_closed`: the follower's 48-hour customer-service window has passed (45015).
+ * - `not_follower`: the follower no longer follows the account (43004).
+ * - `failed`: any other refusal; trying again would get the same answer.
+ */
+export type NotifyOutcome = 'sent' | 'retry' | 'window_closed' | 'not_follower' | 'failed';

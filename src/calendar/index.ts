@@ -15,6 +15,9 @@ const CHINA_OFFSET_MS = 8 * 3600_000;
 /** China's calendar date of `ms`, as YYYY-MM-DD. */
 export const chinaDate = (ms: number): string => new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 
+/** China's wall-clock time of `ms`, as HH:mm (a link's "valid until"). */
+export const chinaTime = (ms: number): string => new Date(ms + CHINA_OFFSET_MS).toISOString().slice(11, 16);
+
 /** Midnight in China that starts the day `date` (YYYY-MM-DD), in epoch ms. */
 export const chinaMidnight = (date: string): number => Date.parse(`${date}T00:00:00+08:00`);
 
@@ -25,6 +28,14 @@ export function cycleAt(cert: CertSettings, ms: number): CertSettings {
   if (year === cert.cycle) return cert;
   return { ...cert, cycle: year, windowStart: `${year}${cert.windowStart.slice(4)}`, windowEnd: `${year}${cert.windowEnd.slice(4)}` };
 }
+
+const DAY_MS = 24 * 3600_000;
+
+/** The China date `n` days after `date` (before it when negative); both YYYY-MM-DD. */
+export const addDays = (date: string, n: number): string => chinaDate(chinaMidnight(date) + n * DAY_MS);
+
+/** Whole days from `from` to `to` (YYYY-MM-DD): 0 on the same day, negative when `to` is earlier. */
+export const daysBetween = (from: string, to: string): number => Math.round((chinaMidnight(to) - chinaMidnight(from)) / DAY_MS);
 
 export function phaseOf(cert: CertSettings, today: string): Phase {
   if (today < cert.windowStart) return 'before';

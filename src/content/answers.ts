@@ -22,7 +22,6 @@ const answersSchema = z.object({
   wrongWords: words,
   retryWords: words,
   faceTroubleWords: words,
-  pleasantries: words,
 });
 
 export interface AnswerWords {
@@ -38,7 +37,6 @@ export interface AnswerWords {
   readonly wrongWords: readonly string[];
   readonly retryWords: readonly string[];
   readonly faceTroubleWords: readonly string[];
-  readonly pleasantries: ReadonlySet<string>;
 }
 
 const topicsSchema = z.object({
@@ -68,7 +66,6 @@ export function parseAnswers(raw: unknown, fold: (s: string) => string, category
     wrongWords: folded(a.wrongWords),
     retryWords: folded(a.retryWords),
     faceTroubleWords: folded(a.faceTroubleWords),
-    pleasantries: new Set(folded(a.pleasantries)),
   });
 }
 

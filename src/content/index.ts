@@ -7,7 +7,7 @@ import { windowVars } from '../calendar';
 import { parseAnswers, parseTopics, type AnswerWords, type TopicGroup } from './answers';
 import { TemplateError, flattenVars, render, type Vars } from './render';
 
-export { render, flattenVars, TemplateError, type Vars } from './render';
+export { render, renderHtml, escapeHtml, flattenVars, TemplateError, type Vars } from './render';
 export { checkTopics, FIELDS, type AnswerWords, type Field, type TopicGroup } from './answers';
 
 const text = z.string().min(1);
@@ -17,8 +17,9 @@ const MESSAGE_KEYS = [
   'idPrompt', 'idInvalidLength', 'idInvalidChars', 'idInvalidDate', 'idInvalidChecksum', 'alreadyCertified',
   'lookupLimit', 'namePrompt', 'nameInvalid', 'phonePrompt', 'phoneInvalid', 'confirmPrompt', 'linkIssued', 'linkPending',
   'inDialogue', 'reask', 'backAtStart', 'exited', 'nothingToExit', 'expired', 'resultPass', 'resultFail',
+  'thanks', 'vague', 'linkOpen', 'linkExpired', 'linkResultPass', 'linkResultFail',
   'nameNotAName', 'oneAtATime', 'received', 'receivedCategory', 'receivedId', 'receivedName', 'receivedPhone', 'whichToFix', 'updated',
-  'topicGroup', 'resumeHint', 'answerFooterList', 'unknownButton', 'homeList', 'linkRetry', 'linkExpired', 'faceHelp', 'linkAck', 'retryGone',
+  'topicGroup', 'resumeHint', 'answerFooterList', 'unknownButton', 'homeList', 'faceHelp', 'linkAck', 'retryGone',
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 
@@ -37,11 +38,13 @@ export interface Durations {
 }
 
 const words = z.array(z.union([z.string(), z.number()]).transform(String)).min(1);
-const commandsSchema = z.object({ start: words, help: words, greet: words, exit: words, back: words, acknowledge: words, confirm: words, redo: words, another: words, resume: words });
+const commandsSchema = z.object({
+  start: words, help: words, greet: words, exit: words, back: words, acknowledge: words, confirm: words, redo: words, another: words, thanks: words, resume: words,
+});
 export type CommandName = keyof z.infer<typeof commandsSchema>;
 
 /** Values filled in at reply time; a template may use only these besides the facts and the window. */
-const MOMENT_VARS = ['limit', 'list', 'max', 'count', 'maskedId', 'maskedName', 'maskedPhone', 'category', 'date', 'link', 'minutes', 'idTail', 'duration', 'title', 'n'];
+const MOMENT_VARS = ['limit', 'list', 'max', 'count', 'maskedId', 'maskedName', 'maskedPhone', 'category', 'date', 'link', 'minutes', 'until', 'idTail', 'duration', 'title', 'n'];
 
 export interface Content {
   /** Facts and the window values in force now, which every template can use. */
@@ -70,6 +73,21 @@ export function commandWord(s: string): string {
     .replace(/[\s\p{P}\p{S}]+/gu, (m) => (m.trim() === '?' ? '?' : ''));
 }
 
+/** Digits, hyphens and spaces, with an optional leading +: what a phone can dial from `tel:`. */
+const PHONE_NUMBER = /^\+?[0-9][0-9 -]*[0-9]$/;
+
+/**
+ * The phone facts are dialled from the pages (`href="tel:…"`) and read out by old people: a typo
+ * there (a quote, a letter, two numbers in one) stops start-up naming the fact, not a phone call.
+ */
+function checkPhoneFacts(facts: Vars): void {
+  for (const [name, value] of Object.entries(facts)) {
+    if (name.startsWith('phone.') && !PHONE_NUMBER.test(value)) {
+      throw new TemplateError(`templates/facts.yaml: ${name} must be a phone number (digits, hyphens, spaces, an optional leading +), not ${JSON.stringify(value)}`);
+    }
+  }
+}
+
 function readYaml(file: string): unknown {
   try {
     return parse(readFileSync(file, 'utf8'));
@@ -84,6 +102,7 @@ function readYaml(file: string): unknown {
  */
 export function loadContent(dir: string, window: Config['cert'] | (() => Config['cert'])): Content {
   const facts = flattenVars(readYaml(path.join(dir, 'facts.yaml')));
+  checkPhoneFacts(facts);
   const current = typeof window === 'function' ? window : () => window;
   let cached: { cycle: number; vars: Vars } | undefined;
   const varsNow = (): Vars => {

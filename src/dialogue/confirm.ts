@@ -1,5 +1,5 @@
 import { commandWord, FIELDS, type Field } from '../content';
-import { linkHash } from '../store/layout';
+import { tokenHash } from '../store/layout';
 import { parseNumber } from './choice';
 import { certifiedStep, fill, fillNeeds, markNeed, markOf, mayTell, nextStep } from './fill';
 import { maskId, maskName, maskPhone } from './person';
@@ -87,7 +87,7 @@ export function issueLink(d: Dialogue, ctx: Ctx): Accepted {
   };
   const draft: Draft = { id, name, phone, category };
   return {
-    next: { step: 'linked', draft, masked: { name: maskedName, id: maskedId, linkHash: linkHash(ctx.token) } },
+    next: { step: 'linked', draft, masked: { name: maskedName, id: maskedId, link: tokenHash(ctx.token) } },
     writes: [{ type: 'link', token: ctx.token, record }],
     effects: [{ type: 'linkIssued', category: record.category }],
     reply: [[{ key: 'linkIssued', vars: { maskedName, idTail: tailOf(maskedId), link: ctx.linkUrl(ctx.token), duration: ctx.content.duration(ctx.linkMs) } }]],

@@ -8,7 +8,7 @@ import { isQuestion } from './person';
 import { fieldsOf, holdsNumber, type Found } from './read-line';
 import { anyField, read } from './step-def';
 import { STEPS } from './steps';
-import { assertNever, type Action, type Ctx, type Dialogue, type FollowerState, type Input, type Line, type Need, type Outcome, type Paragraph, type PreCtx } from './types';
+import { assertNever, type Action, type Ctx, type Dialogue, type FaqMatch, type FollowerState, type Input, type Line, type Need, type Outcome, type Paragraph, type PreCtx } from './types';
 
 /**
  * The framework-free core: (state, input) → (next state, reply, writes, effects), all plain data.
@@ -34,6 +34,8 @@ export function prefetch(state: FollowerState | null, input: Input, ctx: PreCtx)
 /** A dialogue still holding entered data (not yet at a link or a found record): its time-out is worth telling. */
 export const holdsEntries = (state: FollowerState | null): boolean => !!state?.dialogue && !STEPS[state.dialogue.step].done;
 
+/** No answer, question or pasted line of details comes near this; a pasted article does. */
+const MAX_TEXT_CHARS = 1000;
 const say = (state: FollowerState, ...paragraphs: Paragraph[]): Outcome => ({ state, reply: { say: paragraphs }, writes: [], effects: [] });
 const prompt = (d: Dialogue, ctx: Ctx): Line => STEPS[d.step].prompt(d, ctx);
 const keep = (s: FollowerState): FollowerState => ({ v: 1, ...(s.acknowledged ? { acknowledged: true } : {}) });
@@ -58,6 +60,8 @@ function route(s: FollowerState, input: Input, ctx: Ctx): Outcome {
     case 'click':
       return click(s, input.key, ctx);
     case 'text':
+      // Far longer than anything a person types: refused unread, the step asked again.
+      if (input.text.length > MAX_TEXT_CHARS) return d ? say(s, [{ key: 'tooLong' }], [{ key: 'reask' }, prompt(d, ctx)]) : say(s, [{ key: 'tooLong' }]);
       return d ? settled(inDialogue(s, d, input.text, ctx), d, ctx) : idle(s, input.text, ctx);
     default:
       return assertNever(input);
@@ -68,7 +72,7 @@ function route(s: FollowerState, input: Input, ctx: Ctx): Outcome {
 function settled(o: Outcome, before: Dialogue, ctx: Ctx): Outcome {
   const d = o.state?.dialogue;
   if (!o.state || !d) return o;
-  const next = settle(d, before.masked?.linkHash, ctx);
+  const next = settle(d, before.masked?.link, ctx);
   return next === d ? o : { ...o, state: { ...o.state, dialogue: next } };
 }
 
@@ -90,12 +94,16 @@ function show(s: FollowerState, shown: Shown): Outcome {
   return say({ ...s, choices: [...shown.choices] }, [shown.line, ...tail]);
 }
 
-/** An FAQ answer. Outside the dialogue the list it came from stays valid; inside, the step is asked again. */
-function answer(s: FollowerState, id: string, ctx: Ctx, fromList: boolean): Outcome {
+/**
+ * An FAQ answer (`also`: a second one in the same reply). Outside the dialogue the list it came from
+ * stays valid; inside, the step is asked again.
+ */
+function answer(s: FollowerState, id: string, ctx: Ctx, fromList: boolean, also?: string): Outcome {
   if (ctx.faq.answer(id) === null) return fallback(s, ctx);
+  const line: Line = { faq: id, ...(also ? { also } : {}) };
   const d = s.dialogue;
-  if (d) return say(withoutChoices(s), [{ faq: id }], [{ key: 'reask' }, prompt(d, ctx)]);
-  return say(s, [{ faq: id }, { key: fromList && s.choices?.length ? 'answerFooterList' : 'answerFooter' }]);
+  if (d) return say(withoutChoices(s), [line], [{ key: 'reask' }, prompt(d, ctx)]);
+  return say(s, [line, { key: fromList && s.choices?.length ? 'answerFooterList' : 'answerFooter' }]);
 }
 
 const fallback = (s: FollowerState, ctx: Ctx): Outcome => say({ ...s, choices: [...HOME] }, [{ key: 'fallback', vars: listVars(ctx.content.home) }]);
@@ -145,12 +153,18 @@ function idle(s: FollowerState, text: string, ctx: Ctx): Outcome {
   const m = ctx.faq.match(text);
   switch (m.kind) {
     case 'answer':
-      return answer(s, m.id, ctx, false);
+      return answer(s, m.id, ctx, false, m.also);
     case 'suggest':
       return say({ ...s, choices: m.options.map((t) => ({ type: 'faq', id: t.id })) }, [{ key: 'suggest', vars: listVars(m.options.map((t) => t.question)) }]);
+    case 'pleasantry':
+      return say(s, [{ key: 'thanks' }, { key: 'answerFooter' }]);
+    case 'command':
+      return m.command === 'start' ? begin(s, ctx) : m.command === 'help' ? show(s, topicGroups(ctx)) : say({ ...s, choices: [...HOME] }, [welcome(ctx)]);
+    case 'vague':
     case 'none':
       // Right after a time-out the text is most likely the answer to a step that is gone: start afresh.
-      return ctx.expired ? begin(s, ctx) : fallback(s, ctx);
+      if (ctx.expired) return begin(s, ctx);
+      return m.kind === 'none' ? fallback(s, ctx) : say({ ...s, choices: [...HOME] }, [{ key: 'vague', vars: listVars(ctx.content.home) }]);
     default:
       return assertNever(m);
   }
@@ -161,8 +175,26 @@ function inDialogue(s: FollowerState, d: Dialogue, text: string, ctx: Ctx): Outc
   const def = STEPS[d.step];
   // The step's prompt is the last list once it is asked again: a list shown before it no longer counts.
   const again = (...before: Paragraph[]) => say(withoutChoices(s), ...before, [prompt(d, ctx)]);
-  const answerThenAgain = (id: string) => again([{ faq: id }], [{ key: 'reask' }]);
   const words = ctx.content;
+  // What the FAQ makes of a text that is not the step's answer: a question is answered, a thank-you
+  // acknowledged, a command said in a sentence obeyed — then the step is asked again.
+  const aside = (m: FaqMatch): Outcome | null => {
+    switch (m.kind) {
+      case 'answer':
+        return again([{ faq: m.id, ...(m.also ? { also: m.also } : {}) }], [{ key: 'reask' }]);
+      case 'pleasantry':
+        return again([{ key: 'thanks' }], [{ key: 'reask' }]);
+      case 'command':
+        if (m.command === 'start' && def.done) return begin(s, ctx);
+        return m.command === 'help' ? show(s, topicGroups(ctx)) : again([{ key: 'inDialogue' }]);
+      case 'suggest':
+      case 'vague':
+      case 'none':
+        return null;
+      default:
+        return assertNever(m);
+    }
+  };
   if (words.is(text, 'exit')) return say(keep(s), [{ key: 'exited' }]);
   if (words.is(text, 'back')) {
     if (!def.back) return again([{ key: 'backAtStart' }]);
@@ -178,12 +210,14 @@ function inDialogue(s: FollowerState, d: Dialogue, text: string, ctx: Ctx): Outc
   const picked = chosen(s, text, ctx);
   if (picked) return picked;
 
-  // A question typed at the name step must never become someone's name.
+  // A question typed at the name step must never become someone's name; 好的 or 退订 is no name either
+  // (a specific re-ask rather than 不客气, so nobody thinks the form is done).
   if (d.step === 'name') {
     const found = read(text, ctx);
-    const m = found.id === undefined && found.phone === undefined ? ctx.faq.match(text) : ({ kind: 'none' } as const);
-    if (m.kind === 'answer') return answerThenAgain(m.id);
-    if (m.kind === 'suggest' && !anyField(found)) return again([{ key: found.notAName ? 'nameNotAName' : 'nameInvalid' }]);
+    const m: FaqMatch = found.id === undefined && found.phone === undefined ? ctx.faq.match(text) : { kind: 'none' };
+    const said = m.kind === 'pleasantry' && !anyField(found) ? again([{ key: 'nameNotAName' }]) : aside(m);
+    if (said) return said;
+    if ((m.kind === 'suggest' || m.kind === 'vague') && !anyField(found)) return again([{ key: found.notAName ? 'nameNotAName' : 'nameInvalid' }]);
   }
   const r = def.accept(text, d, ctx);
   if ('next' in r) {
@@ -193,11 +227,8 @@ function inDialogue(s: FollowerState, d: Dialogue, text: string, ctx: Ctx): Outc
     return { state, reply: { say: reply }, writes: r.writes ?? [], effects: r.effects ?? [] };
   }
   // A long number is an attempt at an answer: its mistake is named, not an FAQ entry that shares a word with it.
-  const m = holdsNumber(text) ? ({ kind: 'none' } as const) : ctx.faq.match(text);
-  if (m.kind === 'answer') return answerThenAgain(m.id);
-  // 好的 or 谢谢 where an answer was expected: asked again kindly, without calling it a mistake.
-  if (d.step !== 'name' && words.answers.pleasantries.has(commandWord(text))) return again([{ key: 'reask' }]);
-  return r.reason ? again([r.reason]) : again();
+  const m: FaqMatch = holdsNumber(text) ? { kind: 'none' } : ctx.faq.match(text);
+  return aside(m) ?? (r.reason ? again([r.reason]) : again());
 }
 
 function click(s: FollowerState, key: string, ctx: Ctx): Outcome {

@@ -25,12 +25,24 @@ export type Input =
   | { readonly kind: 'click'; readonly key: string }
   | { readonly kind: 'silent' };
 
-/** The knowledge base as the dialogue sees it: answers already formatted for a reply. */
+/**
+ * The knowledge base as the dialogue sees it: answers already formatted for a reply. `match` tells
+ * what a text is — one answer or two (`text` holds both, short), a close call, a fragment (`vague`:
+ * show the menu), a thank-you (`pleasantry`), a command said in a sentence (帮我认证一下), or none.
+ */
 export interface FaqPort {
-  match(text: string): { kind: 'answer'; id: string; text: string } | { kind: 'suggest'; options: readonly Topic[] } | { kind: 'none' };
-  answer(id: string): string | null;
+  match(text: string): FaqMatch;
+  /** An entry's answer; with `also`, both entries' short answers in one reply. */
+  answer(id: string, also?: string): string | null;
   topics(): readonly Topic[];
 }
+export type FaqMatch =
+  | { readonly kind: 'answer'; readonly id: string; readonly also?: string }
+  | { readonly kind: 'suggest'; readonly options: readonly Topic[] }
+  | { readonly kind: 'vague' }
+  | { readonly kind: 'pleasantry' }
+  | { readonly kind: 'command'; readonly command: 'start' | 'help' | 'greet' }
+  | { readonly kind: 'none' };
 export interface Topic { readonly id: string; readonly question: string }
 
 /**
@@ -38,18 +50,22 @@ export interface Topic { readonly id: string; readonly question: string }
  * or a knowledge-base answer by its id. Lines of a paragraph are joined by a line break,
  * paragraphs by an empty line. An Outcome therefore survives JSON.stringify.
  */
-export type Line = { readonly key: MessageKey; readonly vars?: Vars } | { readonly faq: string };
+export type Line = { readonly key: MessageKey; readonly vars?: Vars } | { readonly faq: string; readonly also?: string };
 export type Paragraph = readonly Line[];
 export type Speech = { readonly say: readonly Paragraph[] } | { readonly silent: true };
 
-/**
- * What the core must have read from the store before it can decide; named, not keyed. `lastLink`:
- * the record of the follower's last face-check link, by the hash of its token (its key's last part).
- */
-export type Need = { readonly type: 'mark'; readonly personKey: string } | { readonly type: 'lookups' } | { readonly type: 'lastLink'; readonly hash: string };
+/** What the core must have read from the store before it can decide; named, not keyed. */
+export type Need =
+  | { readonly type: 'mark'; readonly personKey: string }
+  | { readonly type: 'lookups' }
+  /** The follower's own link, by the hash of its token (see the `linked` step). */
+  | { readonly type: 'link'; readonly hash: string };
 
-/** What the dialogue needs to know of its last link: where it stands. */
-export type LinkView = Pick<LinkRecord, 'status' | 'expiresAt'>;
+/** What became of a link, as the core sees it: no personal data, only where it stands. */
+export type LinkState =
+  | { readonly status: 'issued'; readonly expiresAt: number }
+  | { readonly status: 'pass' | 'fail'; readonly doneAt?: number }
+  | { readonly status: 'gone' };
 
 /** Everything a transition may look at; nothing in here does I/O. */
 export interface Ctx {
@@ -69,8 +85,8 @@ export interface Ctx {
   readonly token: string;
   /** The follower-facing address of a face-check link. */
   readonly linkUrl: (token: string) => string;
-  /** What `prefetch` asked for: marks by person key, today's lookups so far, the last link (null: none found). */
-  readonly known: { readonly marks: ReadonlyMap<string, CertMark | null>; readonly lookups: number; readonly lastLink?: LinkView | null };
+  /** What `prefetch` asked for: marks by person key, today's lookups so far, and the follower's link when asked. */
+  readonly known: { readonly marks: ReadonlyMap<string, CertMark | null>; readonly lookups: number; readonly link?: LinkState };
   /** The follower had an open dialogue that timed out since their last message. */
   readonly expired: boolean;
 }
@@ -97,7 +113,4 @@ export interface Outcome {
   readonly effects: readonly Effect[];
 }
 
-/** For `switch` statements over unions: a new member that is not handled fails to compile. */
-export function assertNever(x: never): never {
-  throw new Error(`unhandled case: ${JSON.stringify(x)}`);
-}
+export { assertNever } from '../never';

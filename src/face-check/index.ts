@@ -1,26 +1,37 @@
+import { createHash } from 'node:crypto';
 import { chinaDate, cnDate } from '../calendar';
-import type { Content } from '../content';
 import type { Logger } from '../log';
-import type { Notifier, NotifyOutcome } from '../notify';
+import type { Outbox } from '../outbox';
+import type { RecordsPublicKey } from '../records/envelope';
+import { sealRecord } from '../records/record';
+import { recordFaceCheck, type FailReason, type Stats } from '../stats';
 import type { Store } from '../store';
-import type { CertMark, Layout, LinkRecord } from '../store/layout';
+import { tokenHash, type CertMark, type Layout, type LinkRecord } from '../store/layout';
+import { dropKeptEntries } from './kept-entries';
 
 /**
  * Face-check links: issued by the dialogue (its record is saved with the follower's state), looked
- * up by the page, and spent once by a completion. Today the only provider is a stub whose page
- * reports the result itself; the record keeps what a real provider needs, sealed.
+ * up by the page, and spent once by a completion. The record keeps what a provider needs, sealed.
  */
 
 /** A link token: the follower's hash tag and 24 random bytes (192 bits), URL-safe. */
 export const isTokenShaped = (s: string) => /^[0-9a-f]{20}[A-Za-z0-9_-]{32}$/.test(s);
 const tagOfToken = (token: string) => token.slice(0, 20);
 
+/**
+ * The stub's reference for a verification: a hash of the link token (the token itself opens the
+ * link), in hex so that no spreadsheet takes it for a formula.
+ */
+export const stubReference = (token: string) => ({ provider: 'stub', id: createHash('sha256').update(`stub:${token}`).digest('hex').slice(0, 32) });
+
 export interface FaceCheckDeps {
   readonly store: Store;
   readonly layout: Layout;
-  readonly content: Content;
-  readonly notifier: Notifier;
+  readonly outbox: Outbox;
+  /** The office's public key: a pass is sealed to it; this server cannot open it. */
+  readonly recordsKey: RecordsPublicKey;
   readonly logger: Logger;
+  readonly stats: Stats;
   readonly now: () => number;
 }
 
@@ -39,28 +50,55 @@ export async function lookupToken(deps: Pick<FaceCheckDeps, 'store' | 'layout' |
   return { status: 'open', record, raw };
 }
 
-export type Completion = { status: 'done'; result: 'pass' | 'fail'; date: string; notified: Promise<NotifyOutcome> } | { status: 'unknown' | 'used' | 'expired' };
+/**
+ * A provider's verdict, as the server verified it (never as a browser claims it, once a real
+ * provider is in place). `reference` lets the office find the verification at the provider: the
+ * BizToken for Tencent FaceID, `stubReference(token)` for the stub.
+ */
+export interface Verdict {
+  readonly result: 'pass' | 'fail';
+  readonly reference: { readonly provider: string; readonly id: string };
+  /** A failure's provider code mapped onto the office's groups (counted, never shown). */
+  readonly reason?: FailReason;
+}
+
+export type Completion = { status: 'done'; result: 'pass' | 'fail'; date: string } | { status: 'unknown' | 'used' | 'expired' };
 
 /**
  * The provider's verdict on a link. The link is spent atomically (one completion wins) and its
- * clear data dropped; a pass writes the person's mark for the cycle only if none exists (two
- * relatives racing yield one); the follower is then told through a customer-service message.
+ * clear data dropped; a pass writes the person's mark for the cycle, with the office's sealed
+ * record inside, only if none exists (two relatives racing yield one mark and one record); the
+ * follower is then told through the outbox, which keeps the result for their next reply when
+ * WeChat will not take it.
  */
-export async function completeFaceCheck(deps: FaceCheckDeps, token: string, result: 'pass' | 'fail'): Promise<Completion> {
+export async function completeFaceCheck(deps: FaceCheckDeps, token: string, verdict: Verdict): Promise<Completion> {
   const found = await lookupToken(deps, token);
   if (found.status !== 'open') return { status: found.status };
   const { record, raw } = found;
+  const { result } = verdict;
   const slot = deps.layout.link(tagOfToken(token), token);
-  const spent: LinkRecord = { ...record, idNumber: '', name: '', phone: '', status: result };
+  const now = deps.now();
+  // Sealed before the link is spent: the clear data is gone from the store once it is.
+  const sealedRecord =
+    result === 'pass'
+      ? sealRecord(
+          {
+            v: 1, cycle: record.cycle, idNumber: record.idNumber, name: record.name, phone: record.phone,
+            category: record.category, certifiedAt: new Date(now).toISOString(), reference: { ...verdict.reference },
+          },
+          deps.recordsKey,
+        )
+      : undefined;
+  const spent: LinkRecord = { ...record, idNumber: '', name: '', phone: '', status: result, doneAt: now };
   if (!(await deps.store.compareAndSet(slot.key, raw, { value: slot.codec.encode(spent), ttlMs: deps.layout.spentLinkTtlMs }))) {
     return { status: 'used' };
   }
-  const now = deps.now();
+  void recordFaceCheck(deps.stats, result === 'pass' ? { event: 'passed', category: record.category } : { event: 'failed', category: record.category, reason: verdict.reason ?? 'other' });
   let date = chinaDate(now);
-  if (result === 'pass') {
+  if (sealedRecord !== undefined) {
     const mark: CertMark = {
       maskedId: record.maskedId, category: record.category, date, certifiedAt: new Date(now).toISOString(), result: 'pass',
-      by: tagOfToken(token), nameKey: record.nameKey,
+      by: tagOfToken(token), nameKey: record.nameKey, record: sealedRecord,
     };
     const markSlot = deps.layout.mark(record.cycle, record.personKey);
     if (!(await deps.store.setIfAbsent(markSlot.key, markSlot.codec.encode(mark), markSlot.ttlMs))) {
@@ -69,12 +107,18 @@ export async function completeFaceCheck(deps: FaceCheckDeps, token: string, resu
       if (earlier) date = earlier.date;
     }
   }
-  // The ID number's last four tell apart two people of one helper whose masked names are alike.
-  const idTail = record.maskedId.slice(-4);
-  const text = deps.content.text(result === 'pass' ? 'resultPass' : 'resultFail', { maskedName: record.maskedName, idTail, category: record.category, date: cnDate(date) });
-  // The provider's callback is answered once the mark is safe; WeChat's API may be slow (token
-  // refresh, retries), and the page must not time out and tempt a second tap on a spent link.
-  const notified = deps.notifier.sendText(record.openid, text).catch(() => 'failed' as const);
-  void notified.then((outcome) => deps.logger.info({ result, notify: outcome }, 'face check completed'));
-  return { status: 'done', result, date, notified };
+  if (result === 'pass') {
+    await dropKeptEntries(deps, record.openid, token).catch((err: Error) => deps.logger.warn({ err: { message: err.message } }, 'kept entries stay until the next message'));
+  }
+  // The provider's callback is answered once the message is queued, not sent: WeChat may be slow
+  // or busy, and the page must not time out and tempt a second tap on a spent link.
+  const message = { openid: record.openid, key: result === 'pass' ? ('resultPass' as const) : ('resultFail' as const), id: `result:${tokenHash(token)}`,
+    // The ID number's last four tell apart two people of one helper whose masked names are alike.
+    vars: { maskedName: record.maskedName, idTail: record.maskedId.slice(-4), category: record.category, date: cnDate(date) } };
+  await deps.outbox.enqueue(message).catch((err: Error) =>
+    // The result is safe in the mark and the spent link; the follower still hears it when they write (the linked step).
+    deps.logger.error({ err: { message: err.message } }, 'face check completed but its message could not be queued'),
+  );
+  deps.logger.info({ result, provider: verdict.reference.provider }, 'face check completed');
+  return { status: 'done', result, date };
 }

@@ -14,6 +14,7 @@ import { createSealer } from './sealed';
  */
 
 const DAY_MS = 24 * 3600_000;
+const NOTICE_DAYS = 30;
 
 /** A follower's conversation state: plain JSON, sealed at rest (an open dialogue holds ID, name, phone). */
 export const followerStateSchema = z.object({
@@ -22,11 +23,8 @@ export const followerStateSchema = z.object({
     .object({
       step: z.enum(['notice', 'category', 'id', 'name', 'phone', 'confirm', 'linked', 'certified']),
       draft: z.object({ category: z.number().int().optional(), id: z.string().optional(), name: z.string().optional(), phone: z.string().optional() }),
-      /**
-       * What the done steps show, masked. `linkHash`: the hash of the last link's token (see
-       * `linkHash`), so the dialogue can read how its face check went (1 = try again after a failure).
-       */
-      masked: z.object({ name: z.string().optional(), id: z.string().optional(), date: z.string().optional(), linkHash: z.string().optional() }).optional(),
+      /** `link`: the hash of the follower's last link (never the token), to tell them what became of it (and let 1 try again after a failure). */
+      masked: z.object({ name: z.string().optional(), id: z.string().optional(), date: z.string().optional(), link: z.string().optional() }).optional(),
     })
     .optional(),
   acknowledged: z.boolean().optional(),
@@ -71,6 +69,8 @@ export const linkRecordSchema = z.object({
   issuedAt: z.number(),
   expiresAt: z.number(),
   status: z.enum(['issued', 'pass', 'fail']),
+  /** When the verdict came (epoch ms), once it has. */
+  doneAt: z.number().optional(),
 });
 export type LinkRecord = z.infer<typeof linkRecordSchema>;
 
@@ -87,8 +87,17 @@ export const certMarkSchema = z.object({
   result: z.literal('pass'),
   by: z.string().optional(),
   nameKey: z.string().optional(),
+  /**
+   * The office's record of this certification (ID number, name, phone, category, time, the
+   * verification's reference), sealed to RECORDS_PUBLIC_KEY: this server cannot read it back. Kept
+   * in the mark itself, so a person marked certified always has a record (one write, one winner).
+   */
+  record: z.string().optional(),
 });
 export type CertMark = z.infer<typeof certMarkSchema>;
+
+/** Customer-service messages WeChat would not take (window closed, unfollowed…): they start the next reply. */
+export const noticesSchema = z.array(z.string()).max(50);
 
 /** How many people a follower has looked up today (see ID_LOOKUPS_PER_DAY). */
 export const lookupsSchema = z.number().int().nonnegative();
@@ -100,8 +109,14 @@ export const tokenCodec = json(storedTokenSchema);
 export const TOKEN_KEY_PREFIX = 'wechat:access_token:';
 export const accessTokenKey = (appId: string) => TOKEN_KEY_PREFIX + appId;
 
-/** The last part of a link's key: a hash of its token, from which the token cannot be found. */
-export const linkHash = (token: string) => createHash('sha256').update(token).digest('base64url');
+/** The hash a link is stored under: what the state and the outbox keep instead of the token. */
+export const tokenHash = (token: string) => createHash('sha256').update(token).digest('base64url');
+/** A staff member's console session (src/admin): who, the token their forms must carry, and when it ends. */
+export const adminSessionSchema = z.object({ user: z.string(), csrf: z.string(), expiresAt: z.number() });
+export type AdminSession = z.infer<typeof adminSessionSchema>;
+
+/** How long the office's daily counters are kept: the cycle and its follow-up into the next year. */
+export const STATS_TTL_MS = 400 * DAY_MS;
 
 export interface Slot<T> {
   readonly key: string;
@@ -110,10 +125,11 @@ export interface Slot<T> {
 }
 
 /** The keys, lifetimes and codecs for one configuration. */
-export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'cert'>) {
+export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'cert' | 'records'>) {
   const stateSealer = createSealer(config.idHashSecret, 'follower-state');
   const linkSealer = createSealer(config.idHashSecret, 'face-check-link');
   const replySealer = createSealer(config.idHashSecret, 'cached-reply');
+  const outboxSealer = createSealer(config.idHashSecret, 'outbox');
   const hmac = (purpose: string, value: string) => createHmac('sha256', config.idHashSecret).update(`${purpose}:${value}`).digest('hex');
   const codecs = {
     state: sealed(json(followerStateSchema), stateSealer),
@@ -122,6 +138,7 @@ export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'c
     link: sealed(json(linkRecordSchema), linkSealer),
     mark: json(certMarkSchema),
     lookups: json(lookupsSchema),
+    notices: json(noticesSchema),
   };
   const slot = <T>(key: string, ttlMs: number, codec: Codec<T>): Slot<T> => ({ key, ttlMs, codec });
   const tagOf = (openid: string) => hmac('follower', openid).slice(0, 20);
@@ -136,25 +153,50 @@ export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'c
         state: slot(`f:{${t}}:state`, config.cert.dialogueIdleMs, codecs.state),
         /** Present while a dialogue holds entries, and a day after, so a timed-out follower is told why. */
         open: slot(`f:{${t}}:open`, DAY_MS, json(z.literal(1))),
-        /** One delivery's answer; a reply holding a link is sealed. */
-        delivery: (id: string) => `f:{${t}}:d:${createHash('sha256').update(id).digest('base64url').slice(0, 22)}`,
+        /** One delivery's answer; a reply holding a link is sealed. Keyed: an id may hold the text sent. */
+        delivery: (id: string) => `f:{${t}}:d:${hmac('delivery', id).slice(0, 32)}`,
         lookups: (day: string) => slot(`f:{${t}}:lk:${day}`, 2 * DAY_MS, codecs.lookups),
+        /** Messages kept for the next reply (see outbox/deliver.ts); a follower silent for a month is not told a stale result. */
+        notice: slot(`f:{${t}}:notice`, NOTICE_DAYS * DAY_MS, codecs.notices),
       };
     },
     /** A link's key under its follower's tag: the token carries the tag, never the openid. */
-    link: (tag: string, token: string) => slot(`f:{${tag}}:fc:${linkHash(token)}`, config.cert.faceCheckTokenMs + DAY_MS, codecs.link),
-    /** The same slot found from the token's hash, as the follower's state keeps it. */
+    link: (tag: string, token: string) => slot(`f:{${tag}}:fc:${tokenHash(token)}`, config.cert.faceCheckTokenMs + DAY_MS, codecs.link),
+    /** The same key from the token's hash (what a follower's state keeps). */
     linkByHash: (tag: string, hash: string) => slot(`f:{${tag}}:fc:${hash}`, config.cert.faceCheckTokenMs + DAY_MS, codecs.link),
     /** A used or expired link is remembered a day longer, so the page can say which it was. */
     spentLinkTtlMs: DAY_MS,
-    mark: (cycle: number, personKey: string) => slot(`rec:${cycle}:${personKey}`, 400 * DAY_MS, codecs.mark),
+    /**
+     * A person's mark for a cycle, with the office's sealed record inside: kept RECORDS_RETENTION_DAYS
+     * (the cycle and the office's follow-up). `records:export` reads every `rec:<cycle>:*` key.
+     */
+    mark: (cycle: number, personKey: string) => slot(`rec:${cycle}:${personKey}`, config.records.retentionMs, codecs.mark),
+    /** The pattern of a cycle's marks, for the export's SCAN (without the key prefix). */
+    markPattern: (cycle: number) => `rec:${cycle}:*`,
     /** The record key of a person: a keyed hash, so records never hold or reveal an ID number. */
     personKey: (idNumber: string) => personKey(config.idHashSecret, idNumber),
     /** Whether a typed name matches the one a person was certified under, without keeping the name. */
     nameKey: (idNumber: string, name: string) => hmac('name', `${idNumber}|${name}`).slice(0, 32),
+    /**
+     * The office's counters of one China day of a cycle (src/stats): a hash of fixed field names and
+     * numbers, nothing that names anyone. Hash keys are read with readHash only.
+     */
+    stats: (cycle: number, date: string) => ({ key: `stats:${cycle}:${date}`, ttlMs: STATS_TTL_MS }),
+    /** Set the first time a link's page opens, so that reloading the page counts no second opening. */
+    linkOpened: (tag: string, token: string) => ({ key: `f:{${tag}}:fo:${createHash('sha256').update(token).digest('base64url')}`, ttlMs: config.cert.faceCheckTokenMs + DAY_MS }),
+    /** A staff session, under a hash of its id: the cookie's value itself is never stored. */
+    adminSession: (id: string, ttlMs: number) => slot(`admin:s:${createHash('sha256').update(id).digest('base64url')}`, ttlMs, json(adminSessionSchema)),
+    /**
+     * Failed logins in a row (a counter hash) and the lock they lead to (its end, epoch ms), for one
+     * typed name or one address. Keyed hashes: the store names neither, even when a password was typed as the name.
+     */
+    adminFailures: (kind: 'name' | 'addr', who: string) => `admin:f:${kind}:${hmac(`admin-${kind}`, who).slice(0, 32)}`,
+    adminLock: (kind: 'name' | 'addr', who: string, ttlMs: number) => slot(`admin:l:${kind}:${hmac(`admin-${kind}`, who).slice(0, 32)}`, ttlMs, json(z.number())),
     replyCacheMs: config.replyCacheMs,
+    /** Seals outbox jobs: they name a follower (openid) and a masked person. */
+    outboxSealer,
     /** A sealed value in clear, whichever kind it is (for operators' tools and tests); null when it is not ours. */
-    unseal: (raw: string): string | null => stateSealer.open(raw) ?? linkSealer.open(raw) ?? replySealer.open(raw),
+    unseal: (raw: string): string | null => stateSealer.open(raw) ?? linkSealer.open(raw) ?? replySealer.open(raw) ?? outboxSealer.open(raw),
   };
 }
 export type Layout = ReturnType<typeof layout>;

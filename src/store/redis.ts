@@ -1,4 +1,4 @@
-import Redis, { Cluster } from 'ioredis';
+import Redis, { Cluster, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RedisConfig } from '../config';
 import { type ClaimResult, type KeyedWrite, type Store, StoreUnavailableError, type Write } from './types';
@@ -13,16 +13,21 @@ end
 return {0, redis.call('GET', KEYS[1])}`;
 
 // KEYS[1] compared key, KEYS[2..] further writes; ARGV[1] '0' expect absent / '1' expect ARGV[2];
-// then per key three ARGV: 'S' or 'D', value, TTL in ms ('0': none).
+// then per key five ARGV: 'S' or 'D', value, TTL in ms ('0': none), guard ('-' none, '0' expect
+// absent, '1' expect the next ARGV), guarded value. Every guard is checked before anything is written.
 const COMPARE_AND_SET = `
-local cur = redis.call('GET', KEYS[1])
-if ARGV[1] == '0' then
-  if cur then return 0 end
-elseif cur ~= ARGV[2] then
-  return 0
+local function holds(key, mode, want)
+  local cur = redis.call('GET', key)
+  if mode == '0' then return not cur end
+  return cur == want
+end
+if not holds(KEYS[1], ARGV[1], ARGV[2]) then return 0 end
+for i = 2, #KEYS do
+  local b = 3 + (i - 1) * 5
+  if ARGV[b + 3] ~= '-' and not holds(KEYS[i], ARGV[b + 3], ARGV[b + 4]) then return 0 end
 end
 for i = 1, #KEYS do
-  local b = 3 + (i - 1) * 3
+  local b = 3 + (i - 1) * 5
   local ttl = tonumber(ARGV[b + 2])
   if ARGV[b] == 'D' then redis.call('DEL', KEYS[i])
   elseif ttl > 0 then redis.call('SET', KEYS[i], ARGV[b + 1], 'PX', ttl)
@@ -30,10 +35,18 @@ for i = 1, #KEYS do
 end
 return 1`;
 
-type Client = Redis | Cluster;
+// KEYS[1] the hash; ARGV[1] TTL in ms, then field and amount pairs. Returns the new values in order.
+const INCREMENT_FIELDS = `
+local out = {}
+for i = 2, #ARGV, 2 do out[#out + 1] = redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return out`;
+
+export type Client = Redis | Cluster;
 type Scripted = Client & {
   claimAndRead(numKeys: number, ...args: (string | number)[]): Promise<[number, ...(string | null)[]]>;
   compareAndSet(numKeys: number, ...args: (string | number)[]): Promise<number>;
+  incrementFields(numKeys: number, ...args: (string | number)[]): Promise<number[]>;
 };
 
 /**
@@ -44,14 +57,27 @@ type Scripted = Client & {
 const COMMON = { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1000, connectTimeout: 2000, enableAutoPipelining: true } as const;
 const retryStrategy = (times: number) => Math.min(100 * times, 2000);
 
-function connect(config: RedisConfig): Client {
+/**
+ * A client for the project's Redis settings (one server, Sentinel or Cluster). `options` replace the
+ * store's fail-fast defaults, for clients that must wait instead (the outbox's BullMQ connections).
+ */
+export function connectRedis(config: RedisConfig, options: RedisOptions = COMMON): Client {
   if (config.clusterNodes?.length) {
-    return new Cluster(config.clusterNodes.map((n) => ({ ...n })), { enableOfflineQueue: false, enableAutoPipelining: true, clusterRetryStrategy: retryStrategy, redisOptions: { ...COMMON } });
+    return new Cluster(config.clusterNodes.map((n) => ({ ...n })), {
+      enableOfflineQueue: options.enableOfflineQueue ?? false, enableAutoPipelining: options.enableAutoPipelining ?? false, clusterRetryStrategy: retryStrategy, redisOptions: { ...options },
+    });
   }
   if (config.sentinels?.length) {
-    return new Redis({ ...COMMON, retryStrategy, sentinels: config.sentinels.map((n) => ({ ...n })), name: config.sentinelName ?? 'mymaster' });
+    return new Redis({ ...options, retryStrategy, sentinels: config.sentinels.map((n) => ({ ...n })), name: config.sentinelName ?? 'mymaster' });
   }
-  return new Redis(config.url ?? 'redis://127.0.0.1:6379', { ...COMMON, retryStrategy });
+  return new Redis(config.url ?? 'redis://127.0.0.1:6379', { ...options, retryStrategy });
+}
+const connect = (config: RedisConfig) => connectRedis(config);
+
+/** HINCRBY takes integers only; anything else is a bug of the caller, not an unreachable store. */
+function integer(n: number | undefined): number {
+  if (!Number.isSafeInteger(n)) throw new RangeError(`a counter increment must be an integer, not ${n}`);
+  return n as number;
 }
 
 export type RedisStore = Store & {
@@ -59,11 +85,12 @@ export type RedisStore = Store & {
   waitReady(timeoutMs: number): Promise<void>;
 };
 
-/** The Redis adapter: key prefix, JSON-free strings, TTL, and two Lua scripts for the atomic steps. */
+/** The Redis adapter: key prefix, JSON-free strings, TTL, and Lua scripts for the atomic steps. */
 export function createRedisStore(config: RedisConfig, logger?: Logger): RedisStore {
   const client = connect(config) as Scripted;
   client.defineCommand('claimAndRead', { lua: CLAIM_AND_READ });
   client.defineCommand('compareAndSet', { lua: COMPARE_AND_SET });
+  client.defineCommand('incrementFields', { lua: INCREMENT_FIELDS });
   let lastError = '';
   client.on('error', (err: Error) => {
     if (err.message !== lastError) logger?.warn({ err: err.message }, 'redis connection error');
@@ -84,6 +111,7 @@ export function createRedisStore(config: RedisConfig, logger?: Logger): RedisSto
     }
   };
   const writeArgs = (w: Write): string[] => (w === null ? ['D', '', '0'] : ['S', w.value, String(w.ttlMs ?? 0)]);
+  const guardArgs = (w: KeyedWrite): string[] => (w.expect === undefined ? ['-', ''] : w.expect === null ? ['0', ''] : ['1', w.expect]);
 
   return {
     get: (key) => call('GET', () => client.get(k(key))),
@@ -102,9 +130,18 @@ export function createRedisStore(config: RedisConfig, logger?: Logger): RedisSto
     compareAndSet: (key, expected, next, also: readonly KeyedWrite[] = []) =>
       call('compareAndSet', async () => {
         const keys = [key, ...also.map((w) => w.key)].map(k);
-        const args = [expected === null ? '0' : '1', expected ?? '', ...writeArgs(next), ...also.flatMap((w) => writeArgs(w.write))];
+        const args = [expected === null ? '0' : '1', expected ?? '', ...writeArgs(next), '-', '', ...also.flatMap((w) => [...writeArgs(w.write), ...guardArgs(w)])];
         return (await client.compareAndSet(keys.length, ...keys, ...args)) === 1;
       }),
+    incrementFields: async (key, fields, ttlMs) => {
+      const names = Object.keys(fields);
+      const args = names.flatMap((f) => [f, integer(fields[f])]);
+      return call('incrementFields', async () => {
+        const values = await client.incrementFields(1, k(key), ttlMs, ...args);
+        return Object.fromEntries(names.map((f, i) => [f, Number(values[i])]));
+      });
+    },
+    readHash: (key) => call('HGETALL', () => client.hgetall(k(key))),
     ping: () => call('PING', async () => void (await client.ping())),
     async close() {
       // Idempotent: a second close must not leave a reconnecting socket behind.

@@ -22,11 +22,20 @@ export interface Store {
    */
   claimAndRead(claimKey: string, claimValue: string, claimTtlMs: number, readKeys: readonly string[]): Promise<ClaimResult>;
   /**
-   * Atomically: if `key` holds `expected` (null = absent), apply `next` to it and every write in
-   * `also`; otherwise change nothing. True when the writes were applied. This is the one way to
+   * Atomically: if `key` holds `expected` (null = absent), and every write in `also` that names an
+   * `expect` finds its key holding that, apply `next` to it and every write in `also`; otherwise
+   * change nothing. True when the writes were applied. This is the one way to
    * update a follower's state without lost updates (read, compute, compareAndSet, retry on false).
    */
   compareAndSet(key: string, expected: string | null, next: Write, also?: readonly KeyedWrite[]): Promise<boolean>;
+  /**
+   * Counters shared by every instance: adds each amount to its field of the hash at `key` (creating
+   * both as needed) and sets the hash's TTL, atomically and in one round trip. Resolves to the
+   * fields' new values. A hash key is never read with `get` nor written with `set`.
+   */
+  incrementFields(key: string, fields: Readonly<Record<string, number>>, ttlMs: number): Promise<Record<string, number>>;
+  /** Every field of the hash at `key` ({} when there is none). */
+  readHash(key: string): Promise<Record<string, string>>;
   /** Resolves when the backing store answers; rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -34,7 +43,11 @@ export interface Store {
 
 /** A value to write (with optional TTL), or `null` to delete. */
 export type Write = { readonly value: string; readonly ttlMs?: number } | null;
-export type KeyedWrite = { readonly key: string; readonly write: Write };
+/**
+ * A further write of a compare-and-set. `expect` (null = absent) makes it a guard too: the whole
+ * set is applied only if the key still holds it (a value read earlier and consumed by this write).
+ */
+export type KeyedWrite = { readonly key: string; readonly write: Write; readonly expect?: string | null };
 
 export type ClaimResult =
   | { readonly claimed: true; readonly values: (string | null)[] }

@@ -9,6 +9,12 @@ export const TOKEN_REJECTED_ERRCODES: ReadonlySet<number> = new Set([40001, 4001
 /** The customer-service window (48 hours after the follower last wrote) has closed. */
 export const WINDOW_CLOSED_ERRCODE = 45015;
 
+/** The follower no longer follows the account (43004): a message reaches them only if they come back. */
+export const NOT_FOLLOWER_ERRCODE = 43004;
+
+/** "System busy" (-1) and "API frequency limit" (45009): the same call may succeed a little later. */
+export const RETRY_LATER_ERRCODES: ReadonlySet<number> = new Set([-1, 45009]);
+
 /** Menu get: the account has no menu. */
 export const NO_MENU_ERRCODE = 46003;
 

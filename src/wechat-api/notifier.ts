@@ -1,12 +1,13 @@
 import type { Notifier, NotifyOutcome } from '../notify';
 import type { WechatApiClient } from './client';
-import { WechatApiError, WINDOW_CLOSED_ERRCODE } from './errors';
+import { NOT_FOLLOWER_ERRCODE, RETRY_LATER_ERRCODES, WechatApiError, WechatTransportError, WINDOW_CLOSED_ERRCODE } from './errors';
 import type { ApiLogger } from './types';
 
 /**
  * The Notifier that reaches a follower through WeChat's customer-service API. It never throws: the
- * caller (the face-check result) has nobody to show an error to. A closed 48-hour window (45015) is
- * an expected outcome and logged as such; anything else is logged as a failure.
+ * caller (the outbox) has nobody to show an error to, and needs only to know whether trying again
+ * could help. A closed window (45015) or an unfollow (43004) is an expected outcome and logged as
+ * such; a busy or unreachable WeChat is a warning (the outbox tries again); anything else is an error.
  */
 export function createCustomerServiceNotifier(client: Pick<WechatApiClient, 'sendText'>, logger?: ApiLogger): Notifier {
   return {
@@ -18,17 +19,31 @@ export function createCustomerServiceNotifier(client: Pick<WechatApiClient, 'sen
         logger?.debug({ follower }, 'customer-service message sent');
         return 'sent';
       } catch (err) {
-        if (err instanceof WechatApiError && err.errcode === WINDOW_CLOSED_ERRCODE) {
-          logger?.info({ follower, errcode: err.errcode }, 'customer-service window closed; message not delivered');
-          return 'window_closed';
-        }
-        if (err instanceof WechatApiError) {
-          logger?.error({ follower, api: err.api, errcode: err.errcode, errmsg: err.errmsg }, 'customer-service message failed');
+        const outcome = classify(err);
+        if (outcome === 'window_closed' || outcome === 'not_follower') {
+          logger?.info({ follower, errcode: (err as WechatApiError).errcode }, 'customer-service message not deliverable now; kept for the next reply');
+        } else if (outcome === 'retry') {
+          logger?.warn({ follower, ...detail(err) }, 'customer-service message refused for now; will try again');
         } else {
-          logger?.error({ follower, err }, 'customer-service message failed');
+          logger?.error({ follower, ...detail(err) }, 'customer-service message failed');
         }
-        return 'failed';
+        return outcome;
       }
     },
   };
 }
+
+/** What an error of the API client means for a customer-service message. */
+export function classify(err: unknown): Exclude<NotifyOutcome, 'sent'> {
+  if (err instanceof WechatApiError) {
+    if (err.errcode === WINDOW_CLOSED_ERRCODE) return 'window_closed';
+    if (err.errcode === NOT_FOLLOWER_ERRCODE) return 'not_follower';
+    return RETRY_LATER_ERRCODES.has(err.errcode) ? 'retry' : 'failed';
+  }
+  if (err instanceof WechatTransportError) return err.failure === 'bad_response' ? 'failed' : 'retry';
+  // No access token for now (another instance held the refresh lock too long): try again later.
+  return 'retry';
+}
+
+const detail = (err: unknown) =>
+  err instanceof WechatApiError ? { api: err.api, errcode: err.errcode, errmsg: err.errmsg } : { err: { message: (err as Error)?.message } };

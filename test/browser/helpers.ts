@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
@@ -50,15 +50,22 @@ export interface Served {
   close(): Promise<void>;
 }
 
-/** The real app (memory store, recording notifier, settable clock) listening on a free loopback port. */
-export async function serve(): Promise<Served> {
-  const t = await testApp();
-  const server: Server = t.rt.app.listen(0, '127.0.0.1');
+/**
+ * The real app (memory store unless given, recording notifier, settable clock) on a free loopback
+ * port. The port is taken first, so that PUBLIC_BASE_URL is the origin the browser sees, as it is
+ * in production: the callback refuses calls from any other origin.
+ */
+export async function serve(opts: Parameters<typeof testApp>[0] = {}): Promise<Served> {
+  const server: Server = createServer();
+  server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+  const t = await testApp({ ...opts, env: { ...opts.env, PUBLIC_BASE_URL: origin } });
+  server.on('request', t.rt.app.callback());
   return {
     t,
-    origin: `http://127.0.0.1:${port}`,
+    origin,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -128,7 +135,7 @@ export interface Phone {
 }
 
 /** Reports CSP violations through the console, which the test listens to. */
-const WATCH_CSP = `document.addEventListener('securitypolicyviolation', function (e) {
+export const WATCH_CSP = `document.addEventListener('securitypolicyviolation', function (e) {
   console.error('CSP violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline'));
 });`;
 

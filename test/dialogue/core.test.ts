@@ -1,6 +1,6 @@
 import { prefetch, respond } from '../../src/dialogue/respond';
 import type { PreCtx } from '../../src/dialogue/types';
-import { linkHash, type CertMark } from '../../src/store/layout';
+import { tokenHash, type CertMark } from '../../src/store/layout';
 import { person } from '../helpers/certify';
 import { ctxAt, keysOf, NOW, said, text, walk } from '../helpers/core';
 
@@ -51,7 +51,8 @@ describe('the core, step by step', () => {
       step: 'linked',
       // Kept (the state is sealed at rest) until the face check passed, so a failed one is retried with one message.
       draft: { category: 0, id: p.id, name: p.name, phone: p.phone },
-      masked: { name: '乌***格', id: `${p.id.slice(0, 4)}**********${p.id.slice(-4)}`, linkHash: linkHash('T0KEN') },
+      // The hash of the token, to find the link again; never the token, which opens it.
+      masked: { name: '乌***格', id: `${p.id.slice(0, 4)}**********${p.id.slice(-4)}`, link: tokenHash('T0KEN') },
     });
     expect(out.writes).toEqual([{ type: 'link', token: 'T0KEN', record: expect.objectContaining({ idNumber: p.id, name: p.name, phone: p.phone, status: 'issued', expiresAt: NOW + 15 * 60_000 }) }]);
     expect(out.effects).toEqual([{ type: 'linkIssued', category: '养老资格认证' }]);
@@ -120,5 +121,18 @@ describe('the core, step by step', () => {
     const b = respond(at, text('1'), ctxAt());
     expect(a).toEqual(b);
     expect(JSON.stringify(at)).toBe(frozen);
+  });
+});
+
+describe('a message far longer than anyone types', () => {
+  it('is refused unread at a step, which is asked again with nothing lost', () => {
+    const at = walk(['认证', '1', '1']).state;
+    const out = respond(at, text(`${p.id}${' '.repeat(5000)}`), ctxAt());
+    expect(out.state).toEqual(at);
+    expect(keysOf(out)).toEqual(['tooLong', 'reask', 'idPrompt']);
+  });
+
+  it('is refused unread outside the dialogue too', () => {
+    expect(keysOf(respond(null, text('认证几次'.repeat(400)), ctxAt()))).toEqual(['tooLong']);
   });
 });

@@ -1,6 +1,6 @@
 import { prefetch, respond } from '../../src/dialogue/respond';
-import type { Ctx, FollowerState, LinkView } from '../../src/dialogue/types';
-import { linkHash, type CertMark } from '../../src/store/layout';
+import type { Ctx, FollowerState, LinkState } from '../../src/dialogue/types';
+import { tokenHash, type CertMark } from '../../src/store/layout';
 import { CLICK_KEYS } from '../../src/menu-keys';
 import { idNumber } from '../helpers/certify';
 import { content, ctxAt, keysOf, NOW, said, text, walk } from '../helpers/core';
@@ -15,9 +15,9 @@ const PERSON = { category: 0, id: ID, name: '张桂兰', phone: '13847110000' };
 const at = (texts: string[], start: FollowerState | null = null, ctx = ctxAt()) => walk(texts, start, ctx).state;
 const atConfirm = () => at(['认证', '1', '1', `张桂兰 ${ID} 13847110000`]);
 const linked = () => respond(atConfirm(), text('1'), ctxAt()).state;
-const withLink = (view: LinkView | null, over: Partial<Ctx> = {}) => ctxAt({ known: { marks: new Map(), lookups: 0, lastLink: view }, ...over });
-const FAILED: LinkView = { status: 'fail', expiresAt: NOW + 15 * 60_000 };
-const OPEN: LinkView = { status: 'issued', expiresAt: NOW + 15 * 60_000 };
+const withLink = (link: LinkState, over: Partial<Ctx> = {}) => ctxAt({ known: { marks: new Map(), lookups: 0, link }, ...over });
+const FAILED: LinkState = { status: 'fail', doneAt: NOW };
+const OPEN: LinkState = { status: 'issued', expiresAt: NOW + 15 * 60_000 };
 
 describe('fixing one item at the confirmation', () => {
   it.each([
@@ -52,20 +52,20 @@ describe('trying again after a failed face check', () => {
   it('keeps the entries with the link (sealed in the state) and reads how the link went before answering', () => {
     const s = linked();
     expect(s?.dialogue?.draft).toEqual(PERSON);
-    expect(prefetch(s, text('1'), ctxAt())).toEqual([{ type: 'lastLink', hash: linkHash('T0KEN') }, { type: 'mark', personKey: `pk:${ID}` }]);
+    expect(prefetch(s, text('1'), ctxAt())).toEqual([{ type: 'link', hash: tokenHash('T0KEN') }, { type: 'mark', personKey: `pk:${ID}` }]);
   });
 
   it.each(['1', '再试一次', '我想再试一次'])('issues a new link for the same person on %s, nothing typed again and no lookup counted', (sent) => {
     const out = respond(linked(), text(sent), withLink(FAILED, { token: 'T0KEN2' }));
     expect(out.writes).toEqual([{ type: 'link', token: 'T0KEN2', record: expect.objectContaining({ idNumber: ID, name: '张桂兰', phone: '13847110000', category: '养老资格认证' }) }]);
-    expect(out.state?.dialogue).toMatchObject({ step: 'linked', draft: PERSON, masked: { linkHash: linkHash('T0KEN2') } });
+    expect(out.state?.dialogue).toMatchObject({ step: 'linked', draft: PERSON, masked: { link: tokenHash('T0KEN2') } });
     expect(said(out)).toContain('https://x.test/face-check/T0KEN2');
   });
 
   it('after a failure, 2 is another person and an unclear message gets the failure with both choices', () => {
     expect(respond(linked(), text('2'), withLink(FAILED)).state?.dialogue).toEqual({ step: 'category', draft: {} });
-    const out = respond(linked(), text('嗯？'), withLink(FAILED));
-    expect(keysOf(out)).toEqual(['linkRetry']);
+    const out = respond(linked(), text('xyz'), withLink(FAILED));
+    expect(keysOf(out)).toEqual(['linkResultFail']);
     expect(said(out)).toContain('张*兰（身份证尾号0020）');
   });
 
@@ -76,7 +76,7 @@ describe('trying again after a failed face check', () => {
 
   it('tells “already certified” instead of a new link once the person passed, and drops the kept entries', () => {
     const mark: CertMark = { maskedId: 'm', category: '养老资格认证', date: '2026-04-15', certifiedAt: '', result: 'pass', by: 'tag_core' };
-    const ctx = ctxAt({ known: { marks: new Map([[`pk:${ID}`, mark]]), lookups: 0, lastLink: { status: 'pass', expiresAt: NOW } } });
+    const ctx = ctxAt({ known: { marks: new Map([[`pk:${ID}`, mark]]), lookups: 0, link: { status: 'pass', doneAt: NOW } } });
     const out = respond(linked(), text('再试一次'), ctx);
     expect(out.state?.dialogue).toMatchObject({ step: 'certified', draft: {} });
     expect(out.writes).toEqual([]);
@@ -93,13 +93,13 @@ describe('trying again after a failed face check', () => {
 describe('after the link, what people ask', () => {
   it.each(['怎么又没通过', '我刷不了脸怎么办'])('answers %s with how to get through and who helps, then the choices', (sent) => {
     const out = respond(linked(), text(sent), withLink(FAILED));
-    expect(keysOf(out)).toEqual(['faceHelp', 'linkRetry']);
+    expect(keysOf(out)).toEqual(['faceHelp', 'linkResultFail']);
     expect(said(out)).toContain('村协理员');
   });
 
   it('answers 好的 kindly while the link is open, and 认证好了吗 with where it stands', () => {
-    expect(keysOf(respond(linked(), text('好的'), withLink(OPEN)))).toEqual(['linkAck', 'linkPending']);
-    expect(keysOf(respond(linked(), text('认证好了吗'), withLink(OPEN)))).toEqual(['linkPending']);
+    expect(keysOf(respond(linked(), text('好的'), withLink(OPEN)))).toEqual(['linkAck', 'linkOpen']);
+    expect(keysOf(respond(linked(), text('认证好了吗'), withLink(OPEN)))).toEqual(['linkOpen']);
   });
 
   it('starts the next person straight from a pasted line, counting the lookup', () => {
@@ -124,7 +124,7 @@ describe('lists whose numbers stay valid while they are on screen', () => {
     expect(keysOf(list)).toEqual(['topics', 'resumeHint']);
     const group = respond(list.state, text('3'), ctxAt());
     expect(keysOf(group)).toEqual(['topicGroup', 'resumeHint']);
-    const answer = respond(group.state, text('2'), ctxAt());
+    const answer = respond(group.state, text(String(content.topicGroups[2]!.entries.indexOf('no-smartphone') + 1)), ctxAt());
     expect(keysOf(answer)).toEqual(['faq:no-smartphone', 'reask', 'idPrompt']);
     expect(answer.state).toEqual(atId);
     expect(respond(list.state, text('继续'), ctxAt()).state).toEqual(atId);

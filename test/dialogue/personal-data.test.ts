@@ -92,10 +92,37 @@ onEachStore((adapter) => {
     expect(clearDataIn([...(await app.values()).values()].join('\n'), p)).toEqual([]);
     expect(clearDataIn(app.t.rt.layout.unseal(await state()) ?? '', p)).toEqual(['id', 'name', 'phone']);
 
+    // A pass drops them at once, without waiting for the follower's next message.
     await complete(app.t, token);
-    await f.say('谢谢');
     expect(app.t.rt.layout.unseal(await state())).toContain('linked');
     expect(clearDataIn(await opened(), p)).toEqual([]);
+    expect(await f.say('谢谢')).toContain('认证成功');
+  });
+
+  it('seals the office\'s record so that the server itself cannot read it back, and keeps a refused result message without clear data', async () => {
+    app = await appOn(adapter);
+    const p = person();
+    const { token } = await fullPath(app, p);
+    app.t.notifier.outcome = 'window_closed';
+    await complete(app.t, token);
+
+    // The outbox keeps the refused message just after the callback is answered.
+    let values = await app.values();
+    for (let i = 0; i < 100 && ![...values.keys()].some((k) => k.endsWith(':notice')); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      values = await app.values();
+    }
+    const marks = [...values].filter(([k]) => k.startsWith('rec:'));
+    expect(marks).toHaveLength(1);
+    const mark = app.t.rt.layout.codecs.mark.decode(marks[0]![1])!;
+    expect(mark.record).toMatch(/^r1\./);
+    // Not one of the server's own sealed values: none of its keys opens it.
+    expect(app.t.rt.layout.unseal(mark.record!)).toBeNull();
+    expect([...values.keys()].some((k) => k.endsWith(':notice'))).toBe(true);
+    for (const [key, value] of values) {
+      expect({ key, found: clearDataIn(`${key} ${value}`, p) }).toEqual({ key, found: [] });
+      expect({ key, found: clearDataIn(app.t.rt.layout.unseal(value) ?? '', p) }).toEqual({ key, found: [] });
+    }
   });
 
   it('forgets entered data when a dialogue is abandoned and times out', async () => {
@@ -119,7 +146,7 @@ it('writes no full ID number, name or phone to the log, even at trace level', as
   const logger = createLogger('trace', { write: (line: string) => void lines.push(line) });
   const t = await testApp({ overrides: { logger } });
   const p = person();
-  const app: AppOnStore = { t, values: async () => new Map(), close: () => t.close() };
+  const app: AppOnStore = { t, values: async () => new Map(), hashes: async () => new Map(), close: () => t.close() };
   const { token } = await fullPath(app, p);
   await complete(t, token);
   await complete(t, token);

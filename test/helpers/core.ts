@@ -15,7 +15,7 @@ import { testConfig } from './config';
 export const TEMPLATES = path.join(__dirname, '../../templates');
 const config = testConfig({ CERT_WINDOW_START: '2026-03-11', CERT_WINDOW_END: '2026-06-30' });
 export const content = loadContent(TEMPLATES, config.cert);
-export const faq = faqPort(loadKnowledgeBase(path.join(TEMPLATES, 'faq'), content.vars));
+export const faq = faqPort(loadKnowledgeBase(path.join(TEMPLATES, 'faq'), content.vars), content.commands);
 export const NOW = Date.parse('2026-04-15T10:00:00+08:00');
 
 export function ctxAt(over: Partial<Ctx> = {}, now = NOW): Ctx {

@@ -60,6 +60,18 @@ function storeContract(name: string, make: () => Promise<Store>) {
       expect(await store.getMany(['s', 'side'])).toEqual([null, null]);
     });
 
+    it('applies nothing when a guarded further write finds its key changed', async () => {
+      await store.set('note', 'n1');
+      const consume = (seen: string | null) => store.compareAndSet('st', null, { value: 'v' }, [{ key: 'note', write: null, expect: seen }]);
+      expect(await consume('n0')).toBe(false);
+      expect(await store.getMany(['st', 'note'])).toEqual([null, 'n1']);
+      expect(await consume(null)).toBe(false);
+      expect(await consume('n1')).toBe(true);
+      expect(await store.getMany(['st', 'note'])).toEqual(['v', null]);
+      expect(await store.compareAndSet('st', 'v', { value: 'w' }, [{ key: 'note', write: { value: 'n2' }, expect: null }])).toBe(true);
+      expect(await store.getMany(['st', 'note'])).toEqual(['w', 'n2']);
+    });
+
     it('loses no update when many writers increment the same key with compare-and-set', async () => {
       const increment = async () => {
         for (;;) {
@@ -70,6 +82,35 @@ function storeContract(name: string, make: () => Promise<Store>) {
       };
       await Promise.all(Array.from({ length: 25 }, increment));
       expect(await store.get('counter')).toBe('25');
+    });
+
+    it('adds to the fields of a counter hash, creating it, and answers the new values', async () => {
+      expect(await store.readHash('stats')).toEqual({});
+      expect(await store.incrementFields('stats', { began: 1, 'step:id': 2 }, 5000)).toEqual({ began: 1, 'step:id': 2 });
+      expect(await store.incrementFields('stats', { began: 1, 'fail:light': 1 }, 5000)).toEqual({ began: 2, 'fail:light': 1 });
+      expect(await store.readHash('stats')).toEqual({ began: '2', 'step:id': '2', 'fail:light': '1' });
+      await store.delete('stats');
+      expect(await store.readHash('stats')).toEqual({});
+    });
+
+    it('loses no increment when many instances count at once', async () => {
+      await Promise.all(Array.from({ length: 40 }, () => store.incrementFields('busy', { n: 1, m: 2 }, 5000)));
+      expect(await store.readHash('busy')).toEqual({ n: '40', m: '80' });
+    });
+
+    it('lets a counter hash expire after its TTL, renewed by every increment', async () => {
+      await store.incrementFields('short', { n: 1 }, 150);
+      await sleep(100);
+      await store.incrementFields('short', { n: 1 }, 150);
+      await sleep(100);
+      expect(await store.readHash('short')).toEqual({ n: '2' });
+      await sleep(200);
+      expect(await store.readHash('short')).toEqual({});
+    });
+
+    it('refuses an increment that is not an integer, changing nothing', async () => {
+      await expect(store.incrementFields('odd', { n: 1.5 }, 5000)).rejects.toThrow(RangeError);
+      expect(await store.readHash('odd')).toEqual({});
     });
 
     it('answers a ping', async () => {

@@ -38,7 +38,17 @@ describe('the customer-service notifier', () => {
     expect(logger.error).toHaveBeenCalledWith(expect.objectContaining({ errcode: 45047 }), expect.any(String));
   });
 
-  it('reports an unreachable WeChat as a failure instead of throwing', async () => {
-    await expect(notifier(undefined, `http://127.0.0.1:${await closedPort()}`).sendText('o_follower_123456', '认证结果')).resolves.toBe('failed');
+  it('reports an unreachable WeChat as worth another try instead of throwing', async () => {
+    await expect(notifier(undefined, `http://127.0.0.1:${await closedPort()}`).sendText('o_follower_123456', '认证结果')).resolves.toBe('retry');
+  });
+
+  it.each([
+    [-1, 'system busy', 'retry'],
+    [45009, 'reach max api daily quota limit', 'retry'],
+    [43004, 'require subscribe', 'not_follower'],
+  ] as const)('reports errcode %d (%s) as %s', async (errcode, errmsg, outcome) => {
+    fake.failNext(SEND, errcode, 1, errmsg);
+    await expect(notifier().sendText('o_follower_123456', '认证结果')).resolves.toBe(outcome);
+    expect(fake.customMessages).toEqual([]);
   });
 });

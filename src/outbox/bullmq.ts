@@ -1,0 +1,94 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import { z } from 'zod';
+import type { RedisConfig } from '../config';
+import { json, sealed } from '../store/codec';
+import { connectRedis } from '../store/redis';
+import type { Sealer } from '../store/sealed';
+import { tryDeliver, type DeliverDeps } from './deliver';
+import type { Outbox, OutboxMessage, OutboxSettings } from './types';
+
+/**
+ * The outbox on the project's Redis, through BullMQ: a job survives restarts, is retried with
+ * exponential backoff, and is worked by one worker at a time across instances (BullMQ's job locks;
+ * a worker that dies mid-job has its job taken over after the lock's time, so delivery is at least
+ * once: a crash in the instant between WeChat's answer and the job's completion can repeat one
+ * message). BullMQ rather than hand-rolled Redis Streams: it runs on one server, Sentinel and
+ * Cluster alike when given clients of the project's settings, and Cluster only asks that the queue's
+ * keys share a hash tag, which the prefix gives them.
+ */
+
+const QUEUE = 'cs';
+const DAY_MS = 24 * 3600_000;
+
+/** The job as kept in Redis: the openid and the values sealed (they name a follower and a masked person). */
+const jobSchema = z.object({ openid: z.string(), key: z.string(), vars: z.record(z.string(), z.string()).optional(), id: z.string() });
+type JobData = { s: string };
+
+export interface BullOutboxDeps extends DeliverDeps {
+  readonly redis: RedisConfig;
+  readonly sealer: Sealer;
+  /** false: only enqueue (a command-line tool); the servers' workers deliver. Default true. */
+  readonly work?: boolean;
+}
+
+/** BullMQ's prefix for the project's key prefix; under Cluster one hash tag keeps a queue's keys in one slot. */
+export const outboxPrefix = (redis: RedisConfig) => (redis.clusterNodes?.length ? `{${redis.keyPrefix}outbox}` : `${redis.keyPrefix}outbox`);
+
+export function createBullOutbox(deps: BullOutboxDeps, settings: OutboxSettings): Outbox {
+  const codec = sealed(json(jobSchema), deps.sealer);
+  // Unlike the store's fail-fast client, these wait: a job may wait for Redis, a follower never does.
+  // BullMQ's blocking reads need no per-command timeout and no retry limit.
+  const options = { maxRetriesPerRequest: null, enableOfflineQueue: true, connectTimeout: 5000 } as const;
+  const prefix = outboxPrefix(deps.redis);
+  const queueConnection = connectRedis(deps.redis, { ...options, enableOfflineQueue: false, maxRetriesPerRequest: 2 });
+  const queue = new Queue<JobData>(QUEUE, {
+    connection: queueConnection,
+    prefix,
+    defaultJobOptions: {
+      attempts: settings.attempts,
+      backoff: { type: 'exponential', delay: settings.firstRetryMs },
+      // A finished job is kept a day, so that an enqueue repeated meanwhile (same id) is a no-op.
+      removeOnComplete: { age: DAY_MS / 1000 },
+      removeOnFail: { age: 7 * DAY_MS / 1000 },
+    },
+  });
+  const onError = (err: Error) => deps.logger.warn({ err: { message: err.message } }, 'outbox: redis connection error');
+  queue.on('error', onError);
+
+  let worker: Worker<JobData> | undefined;
+  const workerConnection = deps.work === false ? undefined : connectRedis(deps.redis, options);
+  if (workerConnection) {
+    worker = new Worker<JobData>(QUEUE, (job) => work(job), { connection: workerConnection, prefix, concurrency: 1 });
+    worker.on('error', onError);
+    worker.on('failed', (job, err) => {
+      if (job && job.attemptsMade < settings.attempts) deps.logger.info({ attempt: job.attemptsMade, err: { message: err.message } }, 'outbox: will try again');
+    });
+  }
+
+  async function work(job: Job<JobData>): Promise<string> {
+    const m = codec.decode(job.data.s);
+    // Not ours (another ID_HASH_SECRET) or not this shape: nothing can ever deliver it.
+    if (m === null) {
+      deps.logger.error('outbox: a job that does not open with this ID_HASH_SECRET was dropped');
+      return 'dropped';
+    }
+    const lastTry = job.attemptsMade + 1 >= settings.attempts;
+    const result = await tryDeliver(deps, m as OutboxMessage, lastTry);
+    // Throwing is how BullMQ is asked for another try after its backoff.
+    if (result === 'retry') throw new Error('WeChat busy or unreachable');
+    return result;
+  }
+
+  return {
+    async enqueue(m) {
+      await queue.add('send', { s: codec.encode({ ...m, vars: m.vars ? { ...m.vars } : undefined }) }, { jobId: m.id.replace(/:/g, '-') });
+    },
+    async close() {
+      await worker?.close();
+      await queue.close();
+      // BullMQ leaves clients it was given open: they are ours to close.
+      workerConnection?.disconnect();
+      queueConnection.disconnect();
+    },
+  };
+}
