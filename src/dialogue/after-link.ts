@@ -5,7 +5,7 @@ import { issueLink, tailOf } from './confirm';
 import { fill, fillNeeds, markNeed } from './fill';
 import { fieldsOf } from './read-line';
 import { accepted, read, type Accepted, type Refused, type StepDef } from './step-def';
-import { assertNever, type Ctx, type Dialogue, type Draft, type Line, type Need, type PreCtx } from './types';
+import { assertNever, type Ctx, type Dialogue, type Draft, type Line, type Need, type Outcome, type PreCtx } from './types';
 
 /**
  * After the face-check link: the result once it is known, and what people send then. 再试一次 (or
@@ -35,6 +35,14 @@ export function settle(d: Dialogue, link: string | undefined, ctx: Ctx): Dialogu
   const last = ctx.known.link;
   if (d.step !== 'linked' || last === undefined || d.masked?.link !== link || Object.keys(d.draft).length === 0) return d;
   return last.status === 'pass' || last.status === 'gone' ? { ...d, draft: {} } : d;
+}
+
+/** After a message: entries kept for a retry go once the face check passed (see `settle`). */
+export function settled(o: Outcome, before: Dialogue, ctx: Ctx): Outcome {
+  const d = o.state?.dialogue;
+  if (!o.state || !d) return o;
+  const next = settle(d, before.masked?.link, ctx);
+  return next === d ? o : { ...o, state: { ...o.state, dialogue: next } };
 }
 
 const who = (d: Dialogue) => ({ maskedName: d.masked?.name ?? '', idTail: tailOf(d.masked?.id ?? '') });

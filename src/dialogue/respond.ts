@@ -1,6 +1,6 @@
 import { commandWord } from '../content';
 import { CLICK_KEYS } from '../menu-keys';
-import { settle } from './after-link';
+import { settled } from './after-link';
 import { parseNumber } from './choice';
 import { fill, fillNeeds } from './fill';
 import { HOME, listVars, topicGroup, topicGroups, welcome, type Shown } from './lists';
@@ -66,14 +66,6 @@ function route(s: FollowerState, input: Input, ctx: Ctx): Outcome {
     default:
       return assertNever(input);
   }
-}
-
-/** After the message: entries kept for a retry go once the face check passed (see `settle`). */
-function settled(o: Outcome, before: Dialogue, ctx: Ctx): Outcome {
-  const d = o.state?.dialogue;
-  if (!o.state || !d) return o;
-  const next = settle(d, before.masked?.link, ctx);
-  return next === d ? o : { ...o, state: { ...o.state, dialogue: next } };
 }
 
 /** Starts a certification, with the items of a pasted line already filled in when there are some. */
