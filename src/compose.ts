@@ -5,6 +5,8 @@ import type { Config } from './config';
 import { loadContent, type Content } from './content';
 import type { FaqPort } from './dialogue/types';
 import { formatAnswer, listTopics, loadKnowledgeBase, match, type KnowledgeBase } from './faq';
+import type { FaceCheckProvider } from './face-check/provider';
+import { createTencentFaceCheck } from './face-check/tencent';
 import { createApp } from './http/app';
 import { createLogger, type Logger } from './log';
 import { createMetrics, type Metrics } from './metrics';
@@ -35,6 +37,8 @@ export interface Overrides {
   readonly now?: () => number;
   readonly templatesDir?: string;
   readonly defaultMetrics?: boolean;
+  /** Instead of the provider the settings name (FACE_CHECK_PROVIDER). */
+  readonly faceCheckProvider?: FaceCheckProvider | null;
 }
 
 /**
@@ -98,12 +102,15 @@ export async function compose(config: Config, o: Overrides = {}): Promise<Runtim
   const api = createWechatApiClient({ settings: config.wechat, store, logger, now });
   const notifier = o.notifier ?? createCustomerServiceNotifier(api, logger);
   const storeLayout = layout(config);
+  const faceCheckProvider = o.faceCheckProvider !== undefined ? o.faceCheckProvider : config.faceId ? createTencentFaceCheck(config.faceId) : null;
+  if (config.faceId) logger.info({ provider: 'tencent', endpoint: new URL(config.faceId.endpoint).host }, 'face checks by Tencent Cloud 人脸核身');
   const crypto = config.wechat.aesKeys.length ? new WechatCrypto(config.wechat.appId, config.wechat.aesKeys) : null;
   let shuttingDown = false;
 
   const app = createApp({
     config, store, layout: storeLayout, content, logger, metrics, now, crypto, notifier,
     faq,
+    faceCheckProvider,
     pagesDir: path.join(templatesDir, 'face-check'),
     shuttingDown: () => shuttingDown,
   });

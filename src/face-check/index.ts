@@ -7,13 +7,15 @@ import type { CertMark, Layout, LinkRecord } from '../store/layout';
 
 /**
  * Face-check links: issued by the dialogue (its record is saved with the follower's state), looked
- * up by the page, and spent once by a completion. Today the only provider is a stub whose page
- * reports the result itself; the record keeps what a real provider needs, sealed.
+ * up by the page, and spent once by a completion. The stub's page reports its result itself; a
+ * real provider's verdict is fetched by the server (./session.ts). The record keeps, sealed, what
+ * the provider needs.
  */
 
 /** A link token: the follower's hash tag and 24 random bytes (192 bits), URL-safe. */
 export const isTokenShaped = (s: string) => /^[0-9a-f]{20}[A-Za-z0-9_-]{32}$/.test(s);
-const tagOfToken = (token: string) => token.slice(0, 20);
+/** The hash tag a token carries: its follower's keys live under it. */
+export const tagOfToken = (token: string) => token.slice(0, 20);
 
 export interface FaceCheckDeps {
   readonly store: Store;
@@ -23,6 +25,12 @@ export interface FaceCheckDeps {
   readonly logger: Logger;
   readonly now: () => number;
 }
+
+/**
+ * Until when a link answers: its opening deadline, or — once a provider session started — as long
+ * as that session lives, so a person who began in time can finish and come back.
+ */
+export const usableUntil = (record: LinkRecord) => Math.max(record.expiresAt, record.session?.until ?? 0);
 
 /** `raw`: the stored value, which spending the link compares against. */
 export type Lookup = { status: 'open'; record: LinkRecord; raw: string } | { status: 'unknown' | 'used' | 'expired' };
@@ -35,8 +43,17 @@ export async function lookupToken(deps: Pick<FaceCheckDeps, 'store' | 'layout' |
   const record = raw === null ? null : slot.codec.decode(raw);
   if (raw === null || record === null) return { status: 'unknown' };
   if (record.status !== 'issued') return { status: 'used' };
-  if (deps.now() >= record.expiresAt) return { status: 'expired' };
+  if (deps.now() >= usableUntil(record)) return { status: 'expired' };
   return { status: 'open', record, raw };
+}
+
+/**
+ * A provider's verdict on a link: the result and what it rests on (the provider and its session:
+ * Tencent's BizToken; for the stub, a hash of the link token, never the token).
+ */
+export interface Verdict {
+  readonly result: 'pass' | 'fail';
+  readonly reference: { readonly provider: string; readonly id: string };
 }
 
 export type Completion = { status: 'done'; result: 'pass' | 'fail'; date: string; notified: Promise<NotifyOutcome> } | { status: 'unknown' | 'used' | 'expired' };
@@ -46,7 +63,8 @@ export type Completion = { status: 'done'; result: 'pass' | 'fail'; date: string
  * clear data dropped; a pass writes the person's mark for the cycle only if none exists (two
  * relatives racing yield one); the follower is then told through a customer-service message.
  */
-export async function completeFaceCheck(deps: FaceCheckDeps, token: string, result: 'pass' | 'fail'): Promise<Completion> {
+export async function completeFaceCheck(deps: FaceCheckDeps, token: string, verdict: Verdict): Promise<Completion> {
+  const { result } = verdict;
   const found = await lookupToken(deps, token);
   if (found.status !== 'open') return { status: found.status };
   const { record, raw } = found;

@@ -56,13 +56,13 @@ export interface Served {
  * The port is taken first, so that PUBLIC_BASE_URL is the origin the browser sees, as it is in
  * production: the callback refuses calls from any other origin.
  */
-export async function serve(opts: { store?: Store } = {}): Promise<Served> {
+export async function serve(opts: { store?: Store; env?: Record<string, string> } = {}): Promise<Served> {
   const server: Server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
-  const t = await testApp({ env: { PUBLIC_BASE_URL: origin }, ...(opts.store ? { store: opts.store } : {}) });
+  const t = await testApp({ env: { ...opts.env, PUBLIC_BASE_URL: origin }, ...(opts.store ? { store: opts.store } : {}) });
   server.on('request', t.rt.app.callback());
   return {
     t,
@@ -117,6 +117,8 @@ export interface PhoneOptions {
   readonly speech?: Speech;
   /** Pretend to be inside WeChat: a WeixinJSBridge that records calls. */
   readonly wechatBridge?: boolean;
+  /** Other origins the phone may reach (a provider's page); everything else outside the app is aborted. */
+  readonly allow?: readonly string[];
 }
 
 export interface Phone {
@@ -124,7 +126,7 @@ export interface Phone {
   readonly page: Page;
   /** Every URL the page asked for. */
   readonly requests: string[];
-  /** URLs outside the app's origin (aborted). */
+  /** URLs outside the app's origin and `allow` (aborted). */
   readonly outside: string[];
   /** Console errors, page errors and CSP violations. */
   readonly problems: string[];
@@ -190,11 +192,11 @@ export async function openPhone(browser: Browser, origin: string, opts: PhoneOpt
   const requests: string[] = [];
   const outside: string[] = [];
   const problems: string[] = [];
-  const allowed = new URL(origin).origin;
+  const allowed = new Set([new URL(origin).origin, ...(opts.allow ?? []).map((o) => new URL(o).origin)]);
   await context.route('**/*', async (route) => {
     const url = route.request().url();
     requests.push(url);
-    if (new URL(url).origin === allowed) await route.continue();
+    if (allowed.has(new URL(url).origin)) await route.continue();
     else {
       outside.push(url);
       await route.abort('blockedbyclient');
