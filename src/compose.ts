@@ -82,7 +82,7 @@ export async function compose(config: Config, o: Overrides = {}): Promise<Runtim
   const templatesDir = o.templatesDir ?? TEMPLATES_DIR;
   if (config.defaultsUsed.length) logger.warn({ settings: config.defaultsUsed }, 'development defaults in use: fine on a laptop, never for a real account');
   if (config.env === 'production' && config.faceCheckProvider === 'stub') {
-    logger.warn('FACE_CHECK_PROVIDER=stub: face checks are SIMULATED and anyone holding a link can pass it; replace it with a real provider before real certifications');
+    logger.warn('FACE_CHECK_PROVIDER=stub: face checks are SIMULATED and anyone holding a link can pass it; set FACE_CHECK_PROVIDER=tencent before real certifications');
   }
   const windowNow = () => cycleAt(config.cert, now());
   const content = loadContent(templatesDir, windowNow);

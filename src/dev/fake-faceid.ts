@@ -21,6 +21,8 @@ export interface FakeFaceIdOptions {
   /** When set, DetectAuth with another RuleId is refused. */
   readonly ruleId?: string;
   readonly now?: () => number;
+  /** Where DetectAuth's Url points (default: this fake's own page), to test what the client accepts. */
+  readonly pageBase?: string;
 }
 
 export interface FakeSession {
@@ -96,7 +98,7 @@ export async function startFakeFaceId(opts: FakeFaceIdOptions): Promise<FakeFace
         if (redirectUrl.length > 1024 || !/^https?:\/\//.test(redirectUrl) || str(p['Extra']).length > 1024) return error('InvalidParameterValue', 'RedirectUrl or Extra is invalid');
         const bizToken = randomUUID().toUpperCase();
         sessions.set(bizToken, { bizToken, ruleId: str(p['RuleId']), idCard: str(p['IdCard']), name: str(p['Name']), redirectUrl, extra: str(p['Extra']), createdAt: now(), result: null });
-        return { BizToken: bizToken, Url: `${origin}/h5/${bizToken}` };
+        return { BizToken: bizToken, Url: `${opts.pageBase ?? origin}/h5/${bizToken}` };
       }
       case 'GetDetectInfoEnhanced': {
         const s = sessions.get(str(p['BizToken']));

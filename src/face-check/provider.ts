@@ -37,10 +37,10 @@ export interface FaceCheckProvider {
   /** Names the provider in records and logs ('tencent'). */
   readonly name: string;
   /**
-   * Origins the provider's pages live on: our page's form may lead there (CSP form-action) and the
-   * start route redirects only there.
+   * Where the provider's pages live, as CSP sources (`https://*.qq.com`): our page's form, and the
+   * redirects that follow it, may lead only there. `begin` returns no URL outside them.
    */
-  readonly pageOrigins: readonly string[];
+  readonly pageSources: readonly string[];
   /** A fresh session for `person`; the provider sends the browser back to `returnUrl` when done. */
   begin(person: SessionPerson, opts: { readonly returnUrl: string }): Promise<BegunSession>;
   /**

@@ -58,6 +58,9 @@ export async function pageState(deps: SessionDeps, token: string): Promise<PageS
   const found = await lookupToken(deps, token);
   if (found.status !== 'open') return found;
   const { record } = found;
+  // Past the opening deadline no new session may start: the page would offer a button that cannot
+  // work. A session still running may yet come back on the return route.
+  if (deps.now() >= record.expiresAt) return { status: 'expired' };
   const failures = await failuresToday(deps, record);
   if (failures >= deps.maxAttempts || (record.sessions ?? 0) >= MAX_SESSIONS_PER_LINK) return { status: 'offline', record };
   const failed = record.session?.failed;

@@ -21,10 +21,13 @@ export const BIZ_TOKEN_LIFE_MS = 7200_000;
 /** The person waits on the tap and on the return: a slow answer becomes a kind "try again" page. */
 const TIMEOUT_MS = 8000;
 /**
- * Where DetectAuth's Url leads: WeChat's OAuth page first, then Tencent's H5 pages. With
- * FACEID_ENDPOINT pointed elsewhere (the local fake), that origin serves the provider's page too.
+ * Where DetectAuth's Url leads: WeChat's OAuth page (open.weixin.qq.com) first, which redirects to
+ * Tencent's H5 pages; the browser's CSP checks every hop of that chain against our page's
+ * form-action, so Tencent's domains are allowed as a whole (https only). With FACEID_ENDPOINT
+ * pointed elsewhere (the local fake), that origin serves the provider's page too.
  */
-const TENCENT_PAGE_ORIGINS = ['https://open.weixin.qq.com', 'https://h5.faceid.qq.com', 'https://faceid.qq.com'];
+const TENCENT_DOMAINS = ['qq.com', 'tencent.com', 'tencentcloudapi.com', 'qcloud.com'];
+const isTencentPage = (u: URL) => u.protocol === 'https:' && TENCENT_DOMAINS.some((d) => u.hostname === d || u.hostname.endsWith(`.${d}`));
 
 export interface TencentSettings {
   readonly secretId: string;
@@ -69,11 +72,12 @@ export function createTencentFaceCheck(s: TencentSettings): FaceCheckProvider {
       throw providerError(err);
     }
   };
-  const pageOrigins = s.endpoint.replace(/\/+$/, '') === DEFAULT_FACEID_ENDPOINT ? TENCENT_PAGE_ORIGINS : [...TENCENT_PAGE_ORIGINS, base.origin];
+  const own = s.endpoint.replace(/\/+$/, '') === DEFAULT_FACEID_ENDPOINT ? null : base.origin;
+  const pageSources = [...TENCENT_DOMAINS.flatMap((d) => [`https://${d}`, `https://*.${d}`]), ...(own ? [own] : [])];
 
   return {
     name: 'tencent',
-    pageOrigins,
+    pageSources,
     async begin(person: SessionPerson, opts): Promise<BegunSession> {
       if (opts.returnUrl.length > 1024) throw new FaceProviderError('redirect_url_too_long');
       const answer = detectAuthAnswer.safeParse(
@@ -88,7 +92,7 @@ export function createTencentFaceCheck(s: TencentSettings): FaceCheckProvider {
       );
       if (!answer.success) throw new FaceProviderError('bad_answer');
       const url = new URL(answer.data.Url);
-      if (!pageOrigins.includes(url.origin)) throw new FaceProviderError('unexpected_page_origin');
+      if (!isTencentPage(url) && url.origin !== own) throw new FaceProviderError('unexpected_page_origin');
       return { id: answer.data.BizToken, url: url.toString(), lifeMs: BIZ_TOKEN_LIFE_MS };
     },
     async verdict(sessionId: string, person: SessionPerson): Promise<ProviderVerdict> {

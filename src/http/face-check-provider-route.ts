@@ -40,7 +40,7 @@ export function mountProviderFaceCheck(router: Router, deps: ProviderRouteDeps, 
   const sessions: SessionDeps = { ...deps, maxAttempts: deps.config.faceCheckMaxAttempts, publicBaseUrl: deps.config.publicBaseUrl };
   const nonces = formNonces(deps.config.idHashSecret, deps.now);
   // The form leads to our start route, which redirects to the provider: both must be allowed.
-  const formAction = ["'self'", ...deps.provider.pageOrigins].join(' ');
+  const formAction = ["'self'", ...deps.provider.pageSources].join(' ');
 
   const vars = (token: string, record: LinkRecord, screen: Screen, group: ReasonGroup | undefined, left: number) => ({
     screen,

@@ -92,3 +92,22 @@ describe('the fake FaceID’s sessions', () => {
     await expect(provider().verdict('6D6F3D1E-0000-0000-0000-000000000000', PERSON)).resolves.toEqual({ status: 'failed', code: 'InvalidParameterValue.BizTokenIllegal', group: 'expired' });
   });
 });
+
+describe('the adapter', () => {
+  it.each([
+    ['WeChat’s OAuth page', 'https://open.weixin.qq.com', true],
+    ['Tencent’s H5 page', 'https://h5.faceid.qq.com', true],
+    ['another site', 'https://evil.example', false],
+    ['a look-alike domain', 'https://faceid.qq.com.evil.example', false],
+    ['Tencent over plain http', 'http://h5.faceid.qq.com', false],
+  ])('sends the browser to %s: %s', async (_, pageBase, accepted) => {
+    const other = await startTestFaceId({ pageBase });
+    try {
+      const begin = createTencentFaceCheck({ ...TEST_FACEID, endpoint: other.url }).begin(PERSON, { returnUrl: RETURN });
+      if (accepted) await expect(begin).resolves.toMatchObject({ url: expect.stringMatching(new RegExp(`^${pageBase}/h5/`)) });
+      else await expect(begin).rejects.toMatchObject({ code: 'unexpected_page_origin' });
+    } finally {
+      await other.close();
+    }
+  });
+});

@@ -48,7 +48,7 @@ describe('our page', () => {
     expect(page.text.match(/<form /g)).toHaveLength(1);
     expect(page.text).toContain(`action="/face-check/${token}/start"`);
     expect(page.text).not.toContain('模拟通过');
-    expect(page.headers['content-security-policy']).toContain(`form-action 'self' https://open.weixin.qq.com`);
+    expect(page.headers['content-security-policy']).toContain(`form-action 'self' https://qq.com https://*.qq.com`);
     expect(page.headers['content-security-policy']).toContain(fake.url);
     expect(fake.calls).toEqual([]);
   });
@@ -169,7 +169,8 @@ describe('the link’s life', () => {
     expect(failed.text).toContain('光线不好');
     expect((await tapStart(t, token, failed.text)).status).toBe(303);
     t.clock.advance(61 * 60_000);
-    expect((await openPage(t, token)).status).toBe(200);
+    // Two hours after the first session no new one may start, but the one running may come back.
+    expect((await openPage(t, token)).status).toBe(410);
     fake.finish(lastSession(fake).bizToken, 0);
     expect((await returnFrom(t, token, { BizToken: lastSession(fake).bizToken })).text).toContain('认证成功');
   });
@@ -219,4 +220,16 @@ it('has no stub routes: /complete is 404 and spends nothing', async () => {
   expect(res.status).toBe(404);
   expect(t.notifier.sent).toEqual([]);
   expect((await openPage(t, token)).text).toContain('data-screen="start"');
+});
+
+it('has no provider routes with the stub: /start and /return are 404', async () => {
+  const stub = await testApp();
+  try {
+    const { token } = await toLink(stub.follower(), person());
+    expect((await request(stub.rt.app.callback()).post(`/face-check/${token}/start`).type('form').send('csrf=x')).status).toBe(404);
+    expect((await request(stub.rt.app.callback()).get(`/face-check/${token}/return`).query({ BizToken: 'x' })).status).toBe(404);
+    expect((await openPage(stub, token)).text).toContain('模拟通过');
+  } finally {
+    await stub.close();
+  }
 });
