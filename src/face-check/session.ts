@@ -147,7 +147,8 @@ export async function settleReturn(deps: SessionDeps, token: string, given: stri
 
 /** A failure already counted: its tip again, or the offline ways once the day's tries are used up. */
 async function afterFailure(deps: SessionDeps, record: LinkRecord, group: ReasonGroup): Promise<Returned> {
-  const failures = await failuresToday(deps, record);
+  // At least this failure: a second tab may read the count before the first tab's increment lands.
+  const failures = Math.max(1, await failuresToday(deps, record));
   return failures >= deps.maxAttempts ? { status: 'offline', record, group } : { status: 'failed', record, group, left: deps.maxAttempts - failures };
 }
 
