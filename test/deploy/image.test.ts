@@ -88,6 +88,9 @@ describeUnless(missing, 'the Docker image, replayed without a Docker engine', ()
       ID_HASH_SECRET: 'image-test-id-hash-secret',
       // The office's public key, as `npm run records:keygen` prints it.
       RECORDS_PUBLIC_KEY: generateRecordsKeyPair().publicLine,
+      TENCENTCLOUD_SECRET_ID: 'AKIDimagetest',
+      TENCENTCLOUD_SECRET_KEY: 'image-test-faceid-key',
+      FACEID_RULE_ID: '1',
       WECHAT_API_BASE: 'http://127.0.0.1:9',
       REDIS_URL: REDIS_URL!,
       REDIS_KEY_PREFIX: `image-test-${process.pid}:`,
