@@ -6,6 +6,8 @@ import { checkTopics, loadContent, type Content } from './content';
 import type { FaqMatch, FaqPort } from './dialogue/types';
 import { assertNever } from './never';
 import { classify, formatAnswer, formatTwo, listTopics, loadKnowledgeBase, type KnowledgeBase, type Words } from './faq';
+import type { FaceCheckProvider } from './face-check/provider';
+import { createTencentFaceCheck } from './face-check/tencent';
 import { createApp } from './http/app';
 import { createLogger, type Logger } from './log';
 import { createMetrics, type Metrics } from './metrics';
@@ -42,6 +44,8 @@ export interface Overrides {
   readonly now?: () => number;
   readonly templatesDir?: string;
   readonly defaultMetrics?: boolean;
+  /** Instead of the provider the settings name (FACE_CHECK_PROVIDER). */
+  readonly faceCheckProvider?: FaceCheckProvider | null;
 }
 
 /**
@@ -115,7 +119,7 @@ export async function compose(config: Config, o: Overrides = {}): Promise<Runtim
   const templatesDir = o.templatesDir ?? TEMPLATES_DIR;
   if (config.defaultsUsed.length) logger.warn({ settings: config.defaultsUsed }, 'development defaults in use: fine on a laptop, never for a real account');
   if (config.env === 'production' && config.faceCheckProvider === 'stub') {
-    logger.warn('FACE_CHECK_PROVIDER=stub: face checks are SIMULATED and anyone holding a link can pass it; replace it with a real provider before real certifications');
+    logger.warn('FACE_CHECK_PROVIDER=stub: face checks are SIMULATED and anyone holding a link can pass it; set FACE_CHECK_PROVIDER=tencent before real certifications');
   }
   const windowNow = () => cycleAt(config.cert, now());
   const content = loadContent(templatesDir, windowNow);
@@ -143,12 +147,15 @@ export async function compose(config: Config, o: Overrides = {}): Promise<Runtim
   const recordsKey = recordsPublicKey(config, logger);
   const outbox = o.outbox ?? createOutbox({ store, layout: storeLayout, content, notifier, logger, metrics }, { redis: config.redis, settings: config.outbox });
   const stats = createStats({ store, layout: storeLayout, cert: config.cert, categories: content.categories.map((c) => c.name), logger, now });
+  const faceCheckProvider = o.faceCheckProvider !== undefined ? o.faceCheckProvider : config.faceId ? createTencentFaceCheck(config.faceId) : null;
+  if (config.faceId) logger.info({ provider: 'tencent', endpoint: new URL(config.faceId.endpoint).host }, 'face checks by Tencent Cloud 人脸核身');
   const crypto = config.wechat.aesKeys.length ? new WechatCrypto(config.wechat.appId, config.wechat.aesKeys) : null;
   let shuttingDown = false;
 
   const app = createApp({
     config, store, layout: storeLayout, content, logger, metrics, now, crypto, outbox, recordsKey,
     faq, stats,
+    faceCheckProvider,
     pagesDir: path.join(templatesDir, 'face-check'),
     adminDir: path.join(templatesDir, 'admin'),
     shuttingDown: () => shuttingDown,

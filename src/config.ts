@@ -53,8 +53,6 @@ export interface Config {
   /** People one follower may look up (enter an ID number for) in a day: no bulk testing of ID numbers. */
   readonly idLookupsPerDay: number;
   readonly shutdownTimeoutMs: number;
-  /** Only the stub exists today; production must name it explicitly (see README). */
-  readonly faceCheckProvider: 'stub';
   readonly records: {
     /**
      * The office's public key (RECORDS_PUBLIC_KEY), a checked `x25519:…` line. null: not set; the
@@ -69,6 +67,12 @@ export interface Config {
   readonly outbox: { readonly attempts: number; readonly firstRetryMs: number };
   /** The office's console (src/admin); null when ADMIN_USERS is not set: then /admin is 404. */
   readonly admin: AdminSettings | null;
+  /** Production must name it explicitly (see README): `stub` is a simulation. */
+  readonly faceCheckProvider: 'stub' | 'tencent';
+  /** Tencent Cloud 人脸核身 (FaceID), set when FACE_CHECK_PROVIDER=tencent; the secrets are never logged. */
+  readonly faceId: FaceIdConfig | null;
+  /** Failed face checks a person may have on one China day before the page shows the offline ways. */
+  readonly faceCheckMaxAttempts: number;
   /** Settings left at a development default (warned about at start-up). */
   readonly defaultsUsed: readonly string[];
 }
@@ -77,6 +81,14 @@ export interface AdminSettings {
   readonly users: readonly { readonly name: string; readonly hash: PasswordHash }[];
   readonly sessionMs: number;
   readonly lockoutMs: number;
+}
+
+export interface FaceIdConfig {
+  readonly secretId: string;
+  readonly secretKey: string;
+  readonly ruleId: string;
+  /** The API's base URL (an origin): Tencent's by default, a local fake in tests and `npm run chat`. */
+  readonly endpoint: string;
 }
 
 export interface RedisConfig {
@@ -111,6 +123,9 @@ const DEV_DEFAULTS = {
   WECHAT_APP_SECRET: 'dev-secret',
   ID_HASH_SECRET: 'dev-id-hash-secret-not-for-production',
 } as const;
+
+/** Tencent Cloud's FaceID API (DetectAuth, GetDetectInfoEnhanced). */
+export const DEFAULT_FACEID_ENDPOINT = 'https://faceid.tencentcloudapi.com';
 
 /** Where `npm run chat` plays WeChat's API in development. */
 export const DEV_API_BASE = 'http://127.0.0.1:3001';
@@ -189,7 +204,14 @@ const schema = z.object({
   REPLY_CACHE_SECONDS: intIn(10, 86_400).default(300),
   ID_HASH_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   SHUTDOWN_TIMEOUT_MS: intIn(100, 120_000).default(10_000),
-  FACE_CHECK_PROVIDER: z.enum(['stub']).optional(),
+  FACE_CHECK_PROVIDER: z.enum(['stub', 'tencent']).optional(),
+  TENCENTCLOUD_SECRET_ID: z.string().min(1).optional(),
+  TENCENTCLOUD_SECRET_KEY: z.string().min(1).optional(),
+  FACEID_RULE_ID: z.string().regex(/^[\w-]{1,64}$/, 'must be the RuleId from the FaceID console (letters, digits)').optional(),
+  FACEID_ENDPOINT: webUrl
+    .refine((s) => !URL.canParse(s) || new URL(s).pathname === '/', 'must be an origin without a path (the SDK posts to /)')
+    .default(DEFAULT_FACEID_ENDPOINT),
+  FACE_CHECK_MAX_ATTEMPTS: intIn(1, 20).default(3),
   ID_LOOKUPS_PER_DAY: intIn(1, 1000).default(20),
   RECORDS_PUBLIC_KEY: z.string().superRefine((v, ctx) => {
     try {
@@ -268,7 +290,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Conf
   if (production && !e.PUBLIC_BASE_URL) throw new ConfigError('PUBLIC_BASE_URL is required when NODE_ENV=production');
   if (production && !e.PUBLIC_BASE_URL!.startsWith('https://')) throw new ConfigError('PUBLIC_BASE_URL must be https:// when NODE_ENV=production (face-check links carry a token)');
   if (production && !e.FACE_CHECK_PROVIDER) {
-    throw new ConfigError('FACE_CHECK_PROVIDER is required when NODE_ENV=production; only "stub" (a simulation) exists today, so set it only knowingly');
+    throw new ConfigError('FACE_CHECK_PROVIDER is required when NODE_ENV=production: "tencent" (Tencent Cloud 人脸核身), or "stub" (a simulation) only knowingly');
+  }
+  let faceId: FaceIdConfig | null = null;
+  if (e.FACE_CHECK_PROVIDER === 'tencent') {
+    const missing = (['TENCENTCLOUD_SECRET_ID', 'TENCENTCLOUD_SECRET_KEY', 'FACEID_RULE_ID'] as const).filter((n) => !e[n]);
+    if (missing.length) throw new ConfigError(`FACE_CHECK_PROVIDER=tencent needs ${missing.join(', ')}`);
+    if (production && !e.FACEID_ENDPOINT.startsWith('https://')) throw new ConfigError('FACEID_ENDPOINT must be https:// when NODE_ENV=production (requests carry an ID number and a name)');
+    faceId = { secretId: e.TENCENTCLOUD_SECRET_ID!, secretKey: e.TENCENTCLOUD_SECRET_KEY!, ruleId: e.FACEID_RULE_ID!, endpoint: e.FACEID_ENDPOINT.replace(/\/+$/, '') };
   }
 
   const year = Number(chinaDate(now.getTime()).slice(0, 4));
@@ -320,6 +349,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Conf
     admin: e.ADMIN_USERS?.length
       ? { users: e.ADMIN_USERS, sessionMs: Math.round(e.ADMIN_SESSION_MINUTES * 60_000), lockoutMs: Math.round(e.ADMIN_LOCKOUT_MINUTES * 60_000) }
       : null,
+    faceId,
+    faceCheckMaxAttempts: e.FACE_CHECK_MAX_ATTEMPTS,
     defaultsUsed,
   };
   return deepFreeze(config);

@@ -16,7 +16,8 @@ import { dropKeptEntries } from './kept-entries';
 
 /** A link token: the follower's hash tag and 24 random bytes (192 bits), URL-safe. */
 export const isTokenShaped = (s: string) => /^[0-9a-f]{20}[A-Za-z0-9_-]{32}$/.test(s);
-const tagOfToken = (token: string) => token.slice(0, 20);
+/** The hash tag a token carries: its follower's keys live under it. */
+export const tagOfToken = (token: string) => token.slice(0, 20);
 
 /**
  * The stub's reference for a verification: a hash of the link token (the token itself opens the
@@ -35,6 +36,12 @@ export interface FaceCheckDeps {
   readonly now: () => number;
 }
 
+/**
+ * Until when a link answers: its opening deadline, or — once a provider session started — as long
+ * as that session lives, so a person who began in time can finish and come back.
+ */
+export const usableUntil = (record: LinkRecord) => Math.max(record.expiresAt, record.session?.until ?? 0);
+
 /** `raw`: the stored value, which spending the link compares against. */
 export type Lookup = { status: 'open'; record: LinkRecord; raw: string } | { status: 'unknown' | 'used' | 'expired' };
 
@@ -46,7 +53,7 @@ export async function lookupToken(deps: Pick<FaceCheckDeps, 'store' | 'layout' |
   const record = raw === null ? null : slot.codec.decode(raw);
   if (raw === null || record === null) return { status: 'unknown' };
   if (record.status !== 'issued') return { status: 'used' };
-  if (deps.now() >= record.expiresAt) return { status: 'expired' };
+  if (deps.now() >= usableUntil(record)) return { status: 'expired' };
   return { status: 'open', record, raw };
 }
 

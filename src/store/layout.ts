@@ -2,6 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { z } from 'zod';
 import type { Config } from '../config';
 import { personKey } from '../dialogue/person';
+import { REASON_GROUPS } from '../face-check/provider';
 import { json, sealed, type Codec } from './codec';
 import { createSealer } from './sealed';
 
@@ -67,10 +68,27 @@ export const linkRecordSchema = z.object({
   name: z.string(),
   phone: z.string(),
   issuedAt: z.number(),
+  /** Until then the link may be opened and a provider session started (extended once a session starts). */
   expiresAt: z.number(),
   status: z.enum(['issued', 'pass', 'fail']),
   /** When the verdict came (epoch ms), once it has. */
   doneAt: z.number().optional(),
+  /**
+   * The provider session this link last started (a real provider only): its id (Tencent's
+   * BizToken), which alone a return may name; until when the provider keeps it; and, once its
+   * failure was counted, why it failed. Optional, so links issued before it still read.
+   */
+  session: z
+    .object({
+      provider: z.string(),
+      id: z.string(),
+      startedAt: z.number(),
+      until: z.number(),
+      failed: z.object({ code: z.string(), group: z.enum(REASON_GROUPS) }).optional(),
+    })
+    .optional(),
+  /** How many provider sessions this link has started. */
+  sessions: z.number().int().nonnegative().optional(),
 });
 export type LinkRecord = z.infer<typeof linkRecordSchema>;
 
@@ -166,6 +184,11 @@ export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'c
     linkByHash: (tag: string, hash: string) => slot(`f:{${tag}}:fc:${hash}`, config.cert.faceCheckTokenMs + DAY_MS, codecs.link),
     /** A used or expired link is remembered a day longer, so the page can say which it was. */
     spentLinkTtlMs: DAY_MS,
+    /**
+     * A person's failed face checks on one China day, whichever phone tried (see
+     * FACE_CHECK_MAX_ATTEMPTS). Keyed by the person's keyed hash: the key names nobody.
+     */
+    faceFailures: (day: string, personKey: string) => slot(`fcfail:${day}:${personKey}`, 2 * DAY_MS, codecs.lookups),
     /**
      * A person's mark for a cycle, with the office's sealed record inside: kept RECORDS_RETENTION_DAYS
      * (the cycle and the office's follow-up). `records:export` reads every `rec:<cycle>:*` key.

@@ -4,6 +4,7 @@ import { createLogger } from '../../src/log';
 import { createMemoryStore } from '../../src/store';
 import { adminEnv, Desk, STAFF } from '../helpers/admin';
 import { Clock, testApp, type TestApp } from '../helpers/app';
+import { generateRecordsKeyPair } from '../../src/records/envelope';
 
 /** Staff login to the console: right, wrong, locked out, logged out, expired, and forged. */
 
@@ -69,7 +70,7 @@ describe('logging in', () => {
   });
 
   it('sets a Secure, __Host- cookie in production', async () => {
-    const env = { NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:1', FACE_CHECK_PROVIDER: 'stub' };
+    const env = { NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:1', FACE_CHECK_PROVIDER: 'stub', RECORDS_PUBLIC_KEY: generateRecordsKeyPair().publicLine };
     t = await testApp({ store: createMemoryStore(), env: await adminEnv(env) });
     const api = request(t.rt.app.callback());
     const page = await api.get('/admin');

@@ -116,6 +116,8 @@ export interface PhoneOptions {
   readonly speech?: Speech;
   /** Pretend to be inside WeChat: a WeixinJSBridge that records calls. */
   readonly wechatBridge?: boolean;
+  /** Other origins the phone may reach (a provider's page); everything else outside the app is aborted. */
+  readonly allow?: readonly string[];
 }
 
 export interface Phone {
@@ -123,7 +125,7 @@ export interface Phone {
   readonly page: Page;
   /** Every URL the page asked for. */
   readonly requests: string[];
-  /** URLs outside the app's origin (aborted). */
+  /** URLs outside the app's origin and `allow` (aborted). */
   readonly outside: string[];
   /** Console errors, page errors and CSP violations. */
   readonly problems: string[];
@@ -189,11 +191,11 @@ export async function openPhone(browser: Browser, origin: string, opts: PhoneOpt
   const requests: string[] = [];
   const outside: string[] = [];
   const problems: string[] = [];
-  const allowed = new URL(origin).origin;
+  const allowed = new Set([new URL(origin).origin, ...(opts.allow ?? []).map((o) => new URL(o).origin)]);
   await context.route('**/*', async (route) => {
     const url = route.request().url();
     requests.push(url);
-    if (new URL(url).origin === allowed) await route.continue();
+    if (allowed.has(new URL(url).origin)) await route.continue();
     else {
       outside.push(url);
       await route.abort('blockedbyclient');

@@ -1,6 +1,8 @@
 import { createLogger } from '../../src/log';
-import { testApp } from '../helpers/app';
-import { appOn, clearDataIn, complete, linkIn, onEachStore, openPage, person, type AppOnStore, type Person } from '../helpers/certify';
+import { createMemoryStore } from '../../src/store';
+import { Clock, testApp } from '../helpers/app';
+import { appOn, clearDataIn, complete, keyRecordingStore, linkIn, onEachStore, openPage, person, type AppOnStore, type Person } from '../helpers/certify';
+import { faceIdEnv, lastSession, returnFrom, startTestFaceId, tapStart, type FakeFaceId } from '../helpers/fake-faceid';
 
 /**
  * ID numbers, names and phones of old people: once entered, no reply, page, link, stored record or
@@ -153,4 +155,56 @@ it('writes no full ID number, name or phone to the log, even at trace level', as
   await t.close();
   expect(lines.length).toBeGreaterThan(0);
   expect(clearDataIn(lines.join('\n'), p)).toEqual([]);
+});
+
+describe('with Tencent’s FaceID as the provider', () => {
+  let fake: FakeFaceId;
+  beforeAll(async () => {
+    fake = await startTestFaceId();
+  });
+  afterAll(() => fake.close());
+
+  it('puts none of them in our pages, RedirectUrl, Extra, the log (at trace) or the metrics; the store holds them sealed, then not at all', async () => {
+    const lines: string[] = [];
+    const clock = new Clock();
+    const store = keyRecordingStore(createMemoryStore({ now: clock.now }));
+    const t = await testApp({ clock, store, env: faceIdEnv(fake), overrides: { logger: createLogger('trace', { write: (line: string) => void lines.push(line) }) } });
+    const app: AppOnStore = { t, values: () => store.values(), hashes: () => store.hashes(), close: () => t.close() };
+    try {
+      const p = person();
+      const { token } = await fullPath(app, p);
+      const pages = [(await openPage(t, token)).text];
+
+      expect((await tapStart(t, token)).status).toBe(303);
+      fake.finish(lastSession(fake).bizToken, 2006);
+      pages.push((await returnFrom(t, token, { BizToken: lastSession(fake).bizToken })).text);
+      // Between tries the link's record holds the person for the provider, sealed only.
+      for (const [key, value] of await store.values()) expect({ key, found: clearDataIn(`${key} ${value}`, p) }).toEqual({ key, found: [] });
+
+      pages.push((await tapStart(t, token, pages[1])).text);
+      fake.finish(lastSession(fake).bizToken, 0);
+      pages.push((await returnFrom(t, token, { BizToken: lastSession(fake).bizToken })).text);
+      expect(pages[3]).toContain('认证成功');
+      pages.forEach((page, i) => expect({ i, found: clearDataIn(page, p) }).toEqual({ i, found: [] }));
+
+      // The provider needs the ID number and name (DetectAuth's IdCard, Name); nothing else carries them.
+      const sent = fake.calls.filter((c) => c.action === 'DetectAuth').map((c) => JSON.parse(c.raw) as Record<string, string>);
+      expect(sent).toHaveLength(2);
+      for (const body of sent) {
+        expect(body).toMatchObject({ IdCard: p.id, Name: p.name });
+        expect(clearDataIn(`${body['RedirectUrl']} ${body['Extra']}`, p)).toEqual([]);
+        expect(body['Extra']).toMatch(/^[0-9a-f]{16}$/);
+      }
+      expect(lines.length).toBeGreaterThan(0);
+      expect(clearDataIn(lines.join('\n'), p)).toEqual([]);
+      expect(clearDataIn(await t.rt.metrics.registry.metrics(), p)).toEqual([]);
+
+      const values = await store.values();
+      for (const [key, value] of values) expect({ key, found: clearDataIn(`${key} ${t.rt.layout.unseal(value) ?? value}`, p) }).toEqual({ key, found: [] });
+      const link = t.rt.layout.link(token.slice(0, 20), token);
+      expect(link.codec.decode(values.get(link.key)!)).toMatchObject({ status: 'pass', idNumber: '', name: '', phone: '' });
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -76,6 +76,14 @@ export const complete = (t: TestApp, token: string, body: unknown = { result: 'p
     .set('Content-Type', 'application/json')
     .send(typeof body === 'string' ? body : JSON.stringify(body));
 
+/**
+ * What another phone hears on typing `p`'s ID number and name: 本认证周期已认证 exactly when a
+ * record exists for them in this cycle.
+ */
+export async function askAgainWithSameIdFor(t: TestApp, p: Person): Promise<string> {
+  return (await toConfirm(t.follower(), p)).join('\n');
+}
+
 export const openPage = (t: TestApp, token: string) => request(t.rt.app.callback()).get(`/face-check/${token}`);
 
 /** What a follower reads as the date: 2026年4月15日. */
