@@ -24,19 +24,23 @@ export async function load(needs: readonly Need[], today: Ctx['today'], keys: Fo
         return keys.lookups(today.date).key;
       case 'link':
         return layout.linkByHash(keys.tag, n.hash).key;
+      case 'faceFailures':
+        return layout.faceFailures(today.date, n.personKey).key;
       default:
         return assertNever(n);
     }
   };
   const values = await deps.store.getMany(needs.map(slotOf));
   let lookups = 0;
+  let faceFailures: number | undefined;
   needs.forEach((n, i) => {
     const raw = values[i] ?? null;
     if (n.type === 'mark') marks.set(n.personKey, raw === null ? null : layout.codecs.mark.decode(raw));
     else if (n.type === 'lookups') lookups = raw === null ? 0 : (layout.codecs.lookups.decode(raw) ?? 0);
+    else if (n.type === 'faceFailures') faceFailures = raw === null ? 0 : (layout.codecs.lookups.decode(raw) ?? 0);
     else link = linkState(raw === null ? null : layout.codecs.link.decode(raw));
   });
-  return { marks, lookups, ...(link ? { link } : {}) };
+  return { marks, lookups, ...(link ? { link } : {}), ...(faceFailures !== undefined ? { faceFailures } : {}) };
 }
 
 /** Only where the link stands reaches the core; its sealed personal data stays here. */

@@ -197,6 +197,7 @@ function ctxFor(openid: string, tag: string, token: string, now: number, deps: H
     dialogueIdleMs: config.cert.dialogueIdleMs,
     linkMs: config.cert.faceCheckTokenMs,
     lookupsPerDay: config.idLookupsPerDay,
+    faceCheckMaxAttempts: config.faceCheckMaxAttempts,
     personKey: layout.personKey,
     nameKey: layout.nameKey,
     token,

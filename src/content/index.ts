@@ -17,7 +17,7 @@ const MESSAGE_KEYS = [
   'idPrompt', 'idInvalidLength', 'idInvalidChars', 'idInvalidDate', 'idInvalidChecksum', 'alreadyCertified',
   'lookupLimit', 'namePrompt', 'nameInvalid', 'phonePrompt', 'phoneInvalid', 'confirmPrompt', 'linkIssued', 'linkPending',
   'inDialogue', 'reask', 'backAtStart', 'exited', 'nothingToExit', 'expired', 'resultPass', 'resultFail',
-  'thanks', 'vague', 'linkOpen', 'linkExpired', 'linkResultPass', 'linkResultFail',
+  'thanks', 'vague', 'linkOpen', 'linkExpired', 'linkResultPass', 'linkResultFail', 'linkResultFailToday', 'resultFailToday',
   'nameNotAName', 'oneAtATime', 'received', 'receivedCategory', 'receivedId', 'receivedName', 'receivedPhone', 'whichToFix', 'updated',
   'topicGroup', 'resumeHint', 'answerFooterList', 'unknownButton', 'homeList', 'faceHelp', 'linkAck', 'retryGone',
 ] as const;

@@ -16,10 +16,15 @@ import { assertNever, type Ctx, type Dialogue, type Draft, type Line, type Need,
  */
 
 const complete = (d: Draft) => d.id !== undefined && d.name !== undefined && d.phone !== undefined && d.category !== undefined;
+/**
+ * The person's tries of the day are used up (FACE_CHECK_MAX_ATTEMPTS, counted by a real provider):
+ * a new link would only show the offline ways, so none is offered until tomorrow.
+ */
+const usedUp = (ctx: Ctx) => (ctx.known.faceFailures ?? 0) >= ctx.faceCheckMaxAttempts;
 /** The link failed or expired: a new one for the same person is one message away. */
 const retryFirst = (ctx: Ctx) => {
   const l = ctx.known.link;
-  return l?.status === 'fail' || l?.status === 'gone' || (l?.status === 'issued' && ctx.now >= l.expiresAt);
+  return !usedUp(ctx) && (l?.status === 'fail' || l?.status === 'gone' || (l?.status === 'issued' && ctx.now >= l.expiresAt));
 };
 const contains = (text: string, words: readonly string[]) => {
   const w = commandWord(text);
@@ -56,7 +61,7 @@ function linkedPrompt(d: Dialogue, ctx: Ctx): Line {
     case 'pass':
       return { key: 'linkResultPass', vars: { ...who(d), date: cnDate(chinaDate(link.doneAt ?? ctx.now)) } };
     case 'fail':
-      return { key: 'linkResultFail', vars: who(d) };
+      return { key: usedUp(ctx) ? 'linkResultFailToday' : 'linkResultFail', vars: who(d) };
     case 'issued':
       return ctx.now < link.expiresAt ? { key: 'linkOpen', vars: { ...who(d), until: chinaTime(link.expiresAt) } } : { key: 'linkExpired', vars: who(d) };
     case 'gone':
@@ -72,6 +77,7 @@ function retry(d: Dialogue, ctx: Ctx): Accepted {
   // Passed already (its entries dropped with the verdict): the result, not a new form.
   if (ctx.known.link?.status === 'pass' && !complete(d.draft)) return { next: d, reply: [[linkedPrompt(d, ctx)]] };
   if (!complete(d.draft)) return { ...nextPerson(), before: [[{ key: 'retryGone' }]] };
+  if (usedUp(ctx)) return { next: d, reply: [[{ key: 'linkResultFailToday', vars: who(d) }]] };
   return issueLink({ step: 'confirm', draft: d.draft }, ctx);
 }
 
@@ -82,7 +88,8 @@ export const linkedStep: StepDef = {
   // The link's record says whether the result is in; the person's mark, whether a retry is still needed.
   needs(text, d, ctx: PreCtx): Need[] {
     const hash = d.masked?.link;
-    return [...(hash ? [{ type: 'link' as const, hash }] : []), ...markNeed(ctx, d.draft.id), ...fillNeeds(read(text, ctx), undefined, ctx)];
+    const failures: Need[] = d.draft.id ? [{ type: 'faceFailures', personKey: ctx.personKey(d.draft.id) }] : [];
+    return [...(hash ? [{ type: 'link' as const, hash }] : []), ...markNeed(ctx, d.draft.id), ...failures, ...fillNeeds(read(text, ctx), undefined, ctx)];
   },
   accept(text, d, ctx): Accepted | Refused {
     const words = ctx.content.answers;
@@ -91,7 +98,9 @@ export const linkedStep: StepDef = {
     if ((again && n === 1) || contains(text, words.retryWords)) return retry(d, ctx);
     if (n === (again ? 2 : 1) || ctx.content.is(text, 'another')) return nextPerson();
     // The next person's line, pasted straight after a link: certified in as few messages as can be.
+    // The same person's ID number again means trying again, once that can help; else where the link stands.
     const found = read(text, ctx);
+    if (found.id !== undefined && found.id === d.draft.id) return again ? retry(d, ctx) : { reason: null };
     if (found.id !== undefined || fieldsOf(found).length >= 2) {
       const f = accepted(fill({ step: 'category', draft: {} }, found, ctx, null));
       return 'next' in f ? { ...f, acknowledged: true } : f;

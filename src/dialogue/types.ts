@@ -59,7 +59,9 @@ export type Need =
   | { readonly type: 'mark'; readonly personKey: string }
   | { readonly type: 'lookups' }
   /** The follower's own link, by the hash of its token (see the `linked` step). */
-  | { readonly type: 'link'; readonly hash: string };
+  | { readonly type: 'link'; readonly hash: string }
+  /** A person's failed face checks today (FACE_CHECK_MAX_ATTEMPTS): whether a new link can still help. */
+  | { readonly type: 'faceFailures'; readonly personKey: string };
 
 /** What became of a link, as the core sees it: no personal data, only where it stands. */
 export type LinkState =
@@ -79,6 +81,8 @@ export interface Ctx {
   readonly dialogueIdleMs: number;
   readonly linkMs: number;
   readonly lookupsPerDay: number;
+  /** FACE_CHECK_MAX_ATTEMPTS: past this many failures today, a new link would only show the offline ways. */
+  readonly faceCheckMaxAttempts: number;
   readonly personKey: (idNumber: string) => string;
   readonly nameKey: (idNumber: string, name: string) => string;
   /** A fresh random link token for this message (the same for every retry of the save). */
@@ -86,7 +90,7 @@ export interface Ctx {
   /** The follower-facing address of a face-check link. */
   readonly linkUrl: (token: string) => string;
   /** What `prefetch` asked for: marks by person key, today's lookups so far, and the follower's link when asked. */
-  readonly known: { readonly marks: ReadonlyMap<string, CertMark | null>; readonly lookups: number; readonly link?: LinkState };
+  readonly known: { readonly marks: ReadonlyMap<string, CertMark | null>; readonly lookups: number; readonly link?: LinkState; readonly faceFailures?: number };
   /** The follower had an open dialogue that timed out since their last message. */
   readonly expired: boolean;
 }

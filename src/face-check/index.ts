@@ -119,7 +119,10 @@ export async function completeFaceCheck(deps: FaceCheckDeps, token: string, verd
   }
   // The provider's callback is answered once the message is queued, not sent: WeChat may be slow
   // or busy, and the page must not time out and tempt a second tap on a spent link.
-  const message = { openid: record.openid, key: result === 'pass' ? ('resultPass' as const) : ('resultFail' as const), id: `result:${tokenHash(token)}`,
+  // The stub's 模拟未通过 spends only that link (nothing counts per day): a new one may be tried at
+  // once. A provider's failure reaches WeChat only at the person's last try of the day.
+  const key = result === 'pass' ? ('resultPass' as const) : verdict.reason === 'stubFail' ? ('resultFail' as const) : ('resultFailToday' as const);
+  const message = { openid: record.openid, key, id: `result:${tokenHash(token)}`,
     // The ID number's last four tell apart two people of one helper whose masked names are alike.
     vars: { maskedName: record.maskedName, idTail: record.maskedId.slice(-4), category: record.category, date: cnDate(date) } };
   await deps.outbox.enqueue(message).catch((err: Error) =>

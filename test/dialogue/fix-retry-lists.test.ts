@@ -52,7 +52,11 @@ describe('trying again after a failed face check', () => {
   it('keeps the entries with the link (sealed in the state) and reads how the link went before answering', () => {
     const s = linked();
     expect(s?.dialogue?.draft).toEqual(PERSON);
-    expect(prefetch(s, text('1'), ctxAt())).toEqual([{ type: 'link', hash: tokenHash('T0KEN') }, { type: 'mark', personKey: `pk:${ID}` }]);
+    expect(prefetch(s, text('1'), ctxAt())).toEqual([
+      { type: 'link', hash: tokenHash('T0KEN') },
+      { type: 'mark', personKey: `pk:${ID}` },
+      { type: 'faceFailures', personKey: `pk:${ID}` },
+    ]);
   });
 
   it.each(['1', '再试一次', '我想再试一次'])('issues a new link for the same person on %s, nothing typed again and no lookup counted', (sent) => {
@@ -67,6 +71,21 @@ describe('trying again after a failed face check', () => {
     const out = respond(linked(), text('xyz'), withLink(FAILED));
     expect(keysOf(out)).toEqual(['linkResultFail']);
     expect(said(out)).toContain('张*兰（身份证尾号0020）');
+  });
+
+  it('sends a new link when the same person’s ID number comes again after a failure', () => {
+    const out = respond(linked(), text(ID), withLink(FAILED, { token: 'T4' }));
+    expect(out.writes).toEqual([expect.objectContaining({ type: 'link', token: 'T4', record: expect.objectContaining({ idNumber: ID }) })]);
+  });
+
+  it('offers no new link once a real provider counted the day’s last try: tomorrow and the offline ways, and 1 is another person', () => {
+    const usedUp = withLink(FAILED, { known: { marks: new Map(), lookups: 0, link: FAILED, faceFailures: 3 } });
+    const asked = respond(linked(), text('再试一次'), usedUp);
+    expect(asked.writes).toEqual([]);
+    expect(keysOf(asked)).toEqual(['linkResultFailToday']);
+    expect(said(asked)).toContain('村协理员');
+    expect(respond(linked(), text('1'), usedUp).state?.dialogue).toEqual({ step: 'category', draft: {} });
+    expect(prefetch(linked(), text('1'), ctxAt())).toContainEqual({ type: 'faceFailures', personKey: `pk:${ID}` });
   });
 
   it('offers the same for an expired link', () => {

@@ -60,7 +60,7 @@ describeWithRedisServer('the result message', () => {
     running.push(second);
     await until('the message delivered', () => wechat.customMessages.length === 1);
     await sleep(2000);
-    expect(wechat.customMessages).toEqual([{ touser: 'o_busy_then_back', content: expect.stringMatching(/^认证成功！\n乌\*\*\*格（养老资格认证）已于2026年4月15日完成/) }]);
+    expect(wechat.customMessages).toEqual([{ touser: 'o_busy_then_back', content: expect.stringMatching(/^认证成功！\n乌\*\*\*格（身份证尾号[\dX]{4}，养老资格认证）已于2026年4月15日完成/) }]);
     expect(wechat.requestsTo(SEND)).toHaveLength(2);
   });
 
@@ -81,7 +81,7 @@ describeWithRedisServer('the result message', () => {
     // Later (the dialogue gone), the follower asks something else.
     await sleep(1500);
     const reply = await f.say('每年认证几次？');
-    expect(reply).toMatch(/^认证成功！\n乌\*\*\*格（养老资格认证）已于2026年4月15日完成2026年度待遇资格认证/);
+    expect(reply).toMatch(/^认证成功！\n乌\*\*\*格（身份证尾号[\dX]{4}，养老资格认证）已于2026年4月15日完成2026年度待遇资格认证/);
     expect(reply).toContain('问：');
     expect(await f.say('每年认证几次？')).toMatch(/^问：/);
     // Not tried again: WeChat said the window was closed.

@@ -21,7 +21,7 @@ export const NOW = Date.parse('2026-04-15T10:00:00+08:00');
 export function ctxAt(over: Partial<Ctx> = {}, now = NOW): Ctx {
   return {
     openid: 'opn_core', follower: 'tag_core', content, faq, today: todayAt(config.cert, now), now,
-    dialogueIdleMs: 30 * 60_000, linkMs: 15 * 60_000, lookupsPerDay: 3,
+    dialogueIdleMs: 30 * 60_000, linkMs: 15 * 60_000, lookupsPerDay: 3, faceCheckMaxAttempts: 3,
     personKey: (id) => `pk:${id}`, nameKey: (id, name) => `nk:${id}|${name}`,
     token: 'T0KEN', linkUrl: (t) => `https://x.test/face-check/${t}`,
     known: { marks: new Map(), lookups: 0 }, expired: false, ...over,

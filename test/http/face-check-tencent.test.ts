@@ -136,6 +136,12 @@ describe('the return from the provider', () => {
     for (const way of ['请换一种方式认证', '0471-3670679', '0471-3670075', '新城区社会保险事业服务中心', '社区', '上门认证']) expect(offline.text).toContain(way);
     // The third failure spent the link and the follower hears it in WeChat, with the same offline ways.
     expect(t.notifier.sent).toEqual([{ openid: f.openid, text: expect.stringContaining('没有通过') }]);
+    expect(t.notifier.sent[0]!.text).toContain('今天能试的次数已经用完了');
+    expect(t.notifier.sent[0]!.text).not.toContain('再试一次请回复 1');
+    // In WeChat 再试一次 then gives no new link (it would only show these ways): tomorrow, and the offline ways.
+    const asked = await f.say('再试一次');
+    expect(asked).toContain('今天能试的次数已经用完了');
+    expect(asked).not.toContain('/face-check/');
     expect((await tapStart(t, token, offline.text)).status).toBe(410);
 
     // Another link for the same person, the same day: the offline ways at once, no provider session.

@@ -36,7 +36,7 @@ const storeLayout = layout(config);
 const content = loadContent(TEMPLATES_DIR, config.cert);
 const logger = createLogger('silent');
 const settings = { attempts: 3, firstRetryMs: 30 };
-const message = (openid: string) => ({ openid, key: 'resultPass' as const, vars: { maskedName: '乌***格', category: '养老资格认证', date: '2026年4月15日' }, id: `result:${randomUUID()}` });
+const message = (openid: string) => ({ openid, key: 'resultPass' as const, vars: { maskedName: '乌***格', idTail: '002X', category: '养老资格认证', date: '2026年4月15日' }, id: `result:${randomUUID()}` });
 const notices = async (store: Store, openid: string) => {
   const slot = storeLayout.follower(openid).notice;
   const raw = await store.get(slot.key);
@@ -66,7 +66,7 @@ function outboxContract(name: string, makeStore: () => Promise<Store>, make: Mak
       await outbox.enqueue(m);
       await until('delivered', () => wechat.delivered.length === 1);
       await outbox.close();
-      expect(wechat.delivered).toEqual([{ openid: 'o_once', text: expect.stringContaining('乌***格（养老资格认证）已于2026年4月15日完成') }]);
+      expect(wechat.delivered).toEqual([{ openid: 'o_once', text: expect.stringContaining('乌***格（身份证尾号002X，养老资格认证）已于2026年4月15日完成') }]);
       expect(await notices(store, 'o_once')).toEqual([]);
     });
 

@@ -66,7 +66,7 @@ describeWithRedisServer('the office\'s records', () => {
     expect(wechat.customMessages.map((m) => [m.touser, m.content.split('\n')[0]])).toEqual([
       ['o_relative_0001', '认证成功！'],
       ['o_relative_0001', '认证成功！'],
-      ['o_neighbour_0002', '李*国的人脸识别没有通过。'],
+      ['o_neighbour_0002', `李*国（身份证尾号${c.id.slice(-4)}）的人脸识别没有通过，别着急，可以再试。`],
     ]);
   });
 
