@@ -84,11 +84,23 @@ export function createBullOutbox(deps: BullOutboxDeps, settings: OutboxSettings)
       await queue.add('send', { s: codec.encode({ ...m, vars: m.vars ? { ...m.vars } : undefined }) }, { jobId: m.id.replace(/:/g, '-') });
     },
     async close() {
-      await worker?.close();
-      await queue.close();
+      // With Redis unreachable BullMQ's close waits for a connection that may never come: a
+      // shutdown must not hang on it (a job not finished is taken up again by another worker).
+      if (!(await settleWithin(Promise.all([worker?.close(), queue.close()]), CLOSE_WAIT_MS))) {
+        await Promise.all([worker?.disconnect(), queue.disconnect()]).catch(() => undefined);
+      }
       // BullMQ leaves clients it was given open: they are ours to close.
       workerConnection?.disconnect();
       queueConnection.disconnect();
     },
   };
+}
+
+const CLOSE_WAIT_MS = 2000;
+/** Whether `p` settled within `ms`. */
+async function settleWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([p.then(() => true, () => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
+  clearTimeout(timer);
+  return settled;
 }
