@@ -5,7 +5,7 @@ import { freePort, RedisServer } from '../test/helpers/redis-server';
 import { appEnv, replyText, ROOT, startContender, type Running } from './contenders';
 import { createFaqAnswerer } from './faq-answer';
 import { fire, type PhaseResult } from './fire';
-import { FAQ_QUESTION, pushSource, SCRIPT_LENGTH, type PushSource, type Workload } from './load';
+import { FAQ_QUESTION, pushSource, SCRIPT_LENGTH, type PushSource } from './load';
 import { parseOptions, UsageError, USAGE, type Contender } from './options';
 import { priced, stopAll, killAll, stopChild } from './processes';
 import { formatSummary, newestProfile, summarise } from './profile';
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
     log(`round ${r + 1} of ${opts.rounds} done`);
   }
   const dialogue: Priced[] = [];
-  const script = pushSource({ token: TOKEN, followers: opts.followers, prefix: 'script', workload: 'dialogue' satisfies Workload });
+  const script = pushSource({ token: TOKEN, followers: opts.followers, prefix: 'script', workload: 'dialogue' });
   for (let r = 0; r < opts.dialogueRounds; r++) dialogue.push(await measure(app, script, opts.duration));
   const rate = await constantRate({ port: app.port, rate: opts.rate, seconds: opts.duration, source: pushSource({ token: TOKEN, followers: opts.followers, prefix: 'rate', workload: 'faq' }) });
 
