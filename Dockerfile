@@ -1,4 +1,7 @@
 # The app image: built once, run as an unprivileged user, configured only through the environment.
+# The build stage builds with exactly what it copies (tsconfig.build.json: src/ and scripts/, not the
+# development fakes); the final stage holds only what the service runs. test/deploy/image.test.ts
+# replays these lines into a scratch folder and starts the result.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -6,7 +9,6 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY scripts ./scripts
-COPY bench ./bench
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../src/config';
 import { loadMenu, MENU_FILE, MenuFileError, menuOutline } from '../src/menu';
 import { createMemoryStore, createRedisStore, StoreUnavailableError, type Store } from '../src/store';
@@ -18,17 +19,15 @@ export interface Io {
 const USAGE = 'usage: menu-push [--dry-run] [--file menus/menu.json]';
 
 export async function menuPush(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
-  let dryRun = false;
-  let file = MENU_FILE;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--dry-run') dryRun = true;
-    else if (arg === '--file' && argv[i + 1] !== undefined) file = path.resolve(argv[++i]!);
-    else {
-      io.err(`unknown argument ${JSON.stringify(arg)}\n${USAGE}`);
-      return 2;
-    }
+  let flags;
+  try {
+    flags = parseArgs({ args: [...argv], options: { 'dry-run': { type: 'boolean' }, file: { type: 'string' } }, strict: true }).values;
+  } catch (err) {
+    io.err(`${(err as Error).message}\n${USAGE}`);
+    return 2;
   }
+  const dryRun = flags['dry-run'] === true;
+  const file = flags.file === undefined ? MENU_FILE : path.resolve(flags.file);
 
   let menu;
   try {

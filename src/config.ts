@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { chinaDate } from './calendar';
 import { parsePublicKey } from './records/envelope';
+import { bindHost, redisUrl, webUrl } from './config-fields';
 
 /**
  * Every setting, read once from the environment, validated and frozen. Start-up stops with a
@@ -9,6 +10,12 @@ import { parsePublicKey } from './records/envelope';
 export interface Config {
   readonly env: 'production' | 'development' | 'test';
   readonly port: number;
+  /** Address the public listener binds: loopback unless NODE_ENV=production. */
+  readonly host: string;
+  /** The Prometheus listener, apart from the public one; null when METRICS_PORT=0. */
+  readonly metrics: { readonly port: number; readonly host: string } | null;
+  /** A push body must have arrived this long after its headers, or the connection is closed. */
+  readonly pushReadTimeoutMs: number;
   readonly logLevel: string;
   readonly publicBaseUrl: string;
   readonly wechat: {
@@ -17,6 +24,11 @@ export interface Config {
     readonly appSecret: string;
     /** Current EncodingAESKey first, then the previous one (rotation); empty: plaintext mode only. */
     readonly aesKeys: readonly string[];
+    /**
+     * With an EncodingAESKey set, plaintext pushes are refused unless this is true: WeChat encrypts
+     * every push of an account that has a key, and a plaintext body is covered by no signature.
+     */
+    readonly allowPlaintext: boolean;
     readonly apiBase: string;
     readonly tokenMode: 'stable' | 'legacy';
     readonly apiTimeoutMs: number;
@@ -42,8 +54,6 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   /** Only the stub exists today; production must name it explicitly (see README). */
   readonly faceCheckProvider: 'stub';
-  /** Refuse plaintext pushes: for an account in safe mode, whose pushes are always encrypted. */
-  readonly requireEncryption: boolean;
   readonly records: {
     /**
      * The office's public key (RECORDS_PUBLIC_KEY), a checked `x25519:…` line. null: not set; the
@@ -106,7 +116,7 @@ const hostList = z.string().transform((s, ctx) => {
   const out: HostPort[] = [];
   for (const part of s.split(',').map((p) => p.trim()).filter(Boolean)) {
     const m = /^([^:]+):(\d{1,5})$/.exec(part);
-    if (!m) {
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) {
       ctx.addIssue({ code: 'custom', message: `"${part}" is not host:port` });
       return z.NEVER;
     }
@@ -115,20 +125,27 @@ const hostList = z.string().transform((s, ctx) => {
   return out;
 });
 
+const bool = z.enum(['true', 'false']);
+
 const schema = z.object({
   NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
   PORT: intIn(1, 65535).default(3000),
+  HOST: bindHost.optional(),
+  METRICS_PORT: intIn(0, 65535).default(9464),
+  METRICS_HOST: bindHost.default('127.0.0.1'),
+  PUSH_READ_TIMEOUT_MS: intIn(100, 15_000).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  PUBLIC_BASE_URL: z.url().optional(),
+  PUBLIC_BASE_URL: webUrl.optional(),
   WECHAT_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'must be 3–32 letters or digits').optional(),
   WECHAT_APP_ID: z.string().min(1).optional(),
   WECHAT_APP_SECRET: z.string().min(1).optional(),
   WECHAT_ENCODING_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be 43 letters or digits').optional(),
   WECHAT_ENCODING_AES_KEY_PREVIOUS: z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be 43 letters or digits').optional(),
-  WECHAT_API_BASE: z.url().optional(),
+  WECHAT_ALLOW_PLAINTEXT: bool.default('false'),
+  WECHAT_API_BASE: webUrl.optional(),
   WECHAT_TOKEN_MODE: z.enum(['stable', 'legacy']).default('stable'),
   WECHAT_API_TIMEOUT_MS: intIn(100, 60_000).default(5000),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  REDIS_URL: redisUrl.optional(),
   REDIS_KEY_PREFIX: z.string().max(64).default('pcw:'),
   REDIS_SENTINELS: hostList.optional(),
   REDIS_SENTINEL_NAME: z.string().min(1).optional(),
@@ -136,13 +153,12 @@ const schema = z.object({
   CERT_WINDOW_START: date.optional(),
   CERT_WINDOW_END: date.optional(),
   DIALOGUE_IDLE_MINUTES: z.coerce.number().positive().max(24 * 60).default(30),
-  FACE_CHECK_TOKEN_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+  FACE_CHECK_TOKEN_MINUTES: z.coerce.number().min(1, 'must be at least 1 (a follower needs time to open the link)').max(24 * 60).default(15),
   REPLY_CACHE_SECONDS: intIn(10, 86_400).default(300),
   ID_HASH_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   SHUTDOWN_TIMEOUT_MS: intIn(100, 120_000).default(10_000),
   FACE_CHECK_PROVIDER: z.enum(['stub']).optional(),
   ID_LOOKUPS_PER_DAY: intIn(1, 1000).default(20),
-  WECHAT_REQUIRE_ENCRYPTION: z.enum(['true', 'false']).default('false'),
   RECORDS_PUBLIC_KEY: z.string().superRefine((v, ctx) => {
     try {
       parsePublicKey(v);
@@ -166,15 +182,24 @@ export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Conf
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
+  const sharedStore = !!(e.REDIS_URL || e.REDIS_SENTINELS || e.REDIS_CLUSTER_NODES);
   const defaultsUsed: string[] = [];
+  // The development values are public (they are in this file): wherever real state lives — in
+  // production, or whenever a shared store is configured, whatever NODE_ENV says — they are refused,
+  // since ID_HASH_SECRET also derives the key that seals dialogue state at rest.
   const required = (name: keyof typeof DEV_DEFAULTS): string => {
     const value = e[name];
-    if (value !== undefined) return value;
-    if (production) throw new ConfigError(`${name} is required when NODE_ENV=production`);
+    if (value !== undefined && value !== DEV_DEFAULTS[name]) return value;
+    const what = value === undefined ? 'is not set' : 'is the public development default';
+    if (production) throw new ConfigError(value === undefined ? `${name} is required when NODE_ENV=production` : `${name} ${what}; set a value of your own`);
+    if (sharedStore) throw new ConfigError(`${name} ${what}: with a shared store (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES) set a value of your own`);
     defaultsUsed.push(name);
     return DEV_DEFAULTS[name];
   };
-  if (e.WECHAT_REQUIRE_ENCRYPTION === 'true' && !e.WECHAT_ENCODING_AES_KEY) throw new ConfigError('WECHAT_REQUIRE_ENCRYPTION=true needs WECHAT_ENCODING_AES_KEY');
+  if (given['WECHAT_REQUIRE_ENCRYPTION'] !== undefined) {
+    throw new ConfigError('WECHAT_REQUIRE_ENCRYPTION was removed: delete it. Plaintext pushes are now refused whenever WECHAT_ENCODING_AES_KEY is set; WECHAT_ALLOW_PLAINTEXT=true allows them during a switch-over');
+  }
+  if (e.METRICS_PORT === e.PORT) throw new ConfigError('METRICS_PORT must differ from PORT (metrics have a listener of their own); 0 turns it off');
   if (e.WECHAT_ENCODING_AES_KEY_PREVIOUS && !e.WECHAT_ENCODING_AES_KEY) {
     throw new ConfigError('WECHAT_ENCODING_AES_KEY_PREVIOUS is set but WECHAT_ENCODING_AES_KEY is not');
   }
@@ -211,6 +236,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Conf
   const config: Config = {
     env: e.NODE_ENV,
     port: e.PORT,
+    host: e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    metrics: e.METRICS_PORT === 0 ? null : { port: e.METRICS_PORT, host: e.METRICS_HOST },
+    pushReadTimeoutMs: e.PUSH_READ_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     wechat: {
@@ -218,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Conf
       appId: required('WECHAT_APP_ID'),
       appSecret: required('WECHAT_APP_SECRET'),
       aesKeys: [e.WECHAT_ENCODING_AES_KEY, e.WECHAT_ENCODING_AES_KEY_PREVIOUS].filter((k): k is string => !!k),
+      allowPlaintext: e.WECHAT_ALLOW_PLAINTEXT === 'true',
       apiBase: apiBase.replace(/\/+$/, ''),
       tokenMode: e.WECHAT_TOKEN_MODE,
       apiTimeoutMs: e.WECHAT_API_TIMEOUT_MS,
@@ -236,7 +265,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Conf
     idLookupsPerDay: e.ID_LOOKUPS_PER_DAY,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     faceCheckProvider: e.FACE_CHECK_PROVIDER ?? 'stub',
-    requireEncryption: e.WECHAT_REQUIRE_ENCRYPTION === 'true',
     records: { publicKey: e.RECORDS_PUBLIC_KEY?.trim() ?? null, retentionMs: e.RECORDS_RETENTION_DAYS * 24 * 3600_000 },
     outbox: { attempts: e.OUTBOX_RETRY_ATTEMPTS, firstRetryMs: e.OUTBOX_RETRY_FIRST_MS },
     defaultsUsed,

@@ -22,10 +22,34 @@ export interface HandleDeps {
   readonly now: () => number;
 }
 
-/** WeChat delivers a push up to three times; this identifies one delivery's retries. */
+/**
+ * WeChat delivers a push up to three times; this identifies one delivery's retries. A message
+ * without a MsgId (some senders leave it out) is told apart by its time, type and body: a retry
+ * carries the same body, two messages in one second do not. The id is only ever stored keyed-hashed.
+ */
 export function deliveryId(m: InboundMessage): string {
   if (m.msgType === 'event') return `e:${m.createTime}:${m.event === 'other' ? m.rawEvent : m.event}:${'eventKey' in m ? (m.eventKey ?? '') : ''}`;
-  return `m:${m.msgId ?? ''}:${m.createTime}:${m.msgType}`;
+  if (m.msgId) return `m:${m.msgId}:${m.createTime}:${m.msgType}`;
+  return `n:${m.createTime}:${m.msgType}:${bodyOf(m)}`;
+}
+
+function bodyOf(m: Exclude<InboundMessage, { msgType: 'event' }>): string {
+  switch (m.msgType) {
+    case 'text':
+      return m.content;
+    case 'voice':
+      return `${m.mediaId}:${m.recognition ?? ''}`;
+    case 'image':
+    case 'video':
+    case 'shortvideo':
+      return m.mediaId;
+    case 'location':
+    case 'link':
+    case 'other':
+      return JSON.stringify(m);
+    default:
+      return assertNever(m);
+  }
 }
 
 export function toInput(m: InboundMessage): Input {

@@ -1,7 +1,11 @@
 import { compose } from './compose';
 import { ConfigError, loadConfig } from './config';
+import { startListeners } from './http/server';
 
-/** Starts the service: config → compose → listen; SIGTERM drains in-flight pushes, then closes Redis. */
+/**
+ * Starts the service: config → compose → listen (public HOST:PORT, metrics METRICS_HOST:METRICS_PORT);
+ * SIGTERM drains in-flight pushes, then closes Redis.
+ */
 async function main(): Promise<void> {
   let config;
   try {
@@ -15,11 +19,11 @@ async function main(): Promise<void> {
   }
   const runtime = await compose(config, { defaultMetrics: true });
   const { logger } = runtime;
-  const server = runtime.app.listen(config.port, () => {
-    logger.info({ port: config.port, store: config.redis ? 'redis' : 'memory', publicBaseUrl: config.publicBaseUrl, cycle: config.cert.cycle }, 'listening');
-  });
-  server.keepAliveTimeout = 10_000;
-  server.requestTimeout = 15_000;
+  const { server, metricsServer } = await startListeners(runtime);
+  logger.info(
+    { host: config.host, port: config.port, metrics: metricsServer ? config.metrics : null, store: config.redis ? 'redis' : 'memory', publicBaseUrl: config.publicBaseUrl, cycle: config.cert.cycle },
+    'listening',
+  );
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -32,6 +36,8 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownTimeoutMs);
     force.unref();
+    metricsServer?.close();
+    metricsServer?.closeAllConnections();
     server.close(async () => {
       await runtime.close().catch(() => undefined);
       logger.info('stopped');

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { cycleAt } from '../src/calendar';
 import { ConfigError, loadConfig } from '../src/config';
 
+/** Values of one's own for every setting that has a public development default. */
+const own = { WECHAT_TOKEN: 'abc123', WECHAT_APP_ID: 'wx1', WECHAT_APP_SECRET: 's', ID_HASH_SECRET: 'x'.repeat(32) };
 const prod = { NODE_ENV: 'production', WECHAT_TOKEN: 'abc123', WECHAT_APP_ID: 'wx1', WECHAT_APP_SECRET: 's', ID_HASH_SECRET: 'x'.repeat(32), REDIS_URL: 'redis://r:6379', PUBLIC_BASE_URL: 'https://cert.example.cn', FACE_CHECK_PROVIDER: 'stub' };
 
 describe('configuration', () => {
@@ -39,9 +41,10 @@ describe('configuration', () => {
   });
 
   it('reaches Redis Sentinel and Cluster through settings', () => {
-    expect(loadConfig({ REDIS_SENTINELS: 'a:26379,b:26379', REDIS_SENTINEL_NAME: 'mymaster' }).redis).toMatchObject({ sentinels: [{ host: 'a', port: 26379 }, { host: 'b', port: 26379 }], sentinelName: 'mymaster' });
-    expect(loadConfig({ REDIS_CLUSTER_NODES: 'n1:7000,n2:7001' }).redis).toMatchObject({ clusterNodes: [{ host: 'n1', port: 7000 }, { host: 'n2', port: 7001 }] });
-    expect(() => loadConfig({ REDIS_SENTINELS: 'a:1' })).toThrow(/REDIS_SENTINEL_NAME/);
+    expect(loadConfig({ ...own, REDIS_SENTINELS: 'a:26379,b:26379', REDIS_SENTINEL_NAME: 'mymaster' }).redis).toMatchObject({ sentinels: [{ host: 'a', port: 26379 }, { host: 'b', port: 26379 }], sentinelName: 'mymaster' });
+    expect(loadConfig({ ...own, REDIS_CLUSTER_NODES: 'n1:7000,n2:7001' }).redis).toMatchObject({ clusterNodes: [{ host: 'n1', port: 7000 }, { host: 'n2', port: 7001 }] });
+    expect(() => loadConfig({ ...own, REDIS_SENTINELS: 'a:1' })).toThrow(/REDIS_SENTINEL_NAME/);
+    expect(() => loadConfig({ ...own, REDIS_CLUSTER_NODES: 'n1:70000' })).toThrow(/REDIS_CLUSTER_NODES: "n1:70000" is not host:port/);
   });
 
   it('refuses a production PUBLIC_BASE_URL that is not https, since links carry a token', () => {
@@ -71,7 +74,94 @@ describe('configuration', () => {
     expect(cycleAt(fixed.cert, Date.parse('2027-03-12T09:00:00+08:00')).cycle).toBe(2026);
   });
 
-  it('refuses WECHAT_REQUIRE_ENCRYPTION without an EncodingAESKey', () => {
-    expect(() => loadConfig({ WECHAT_REQUIRE_ENCRYPTION: 'true' })).toThrow(/WECHAT_ENCODING_AES_KEY/);
+});
+
+describe('plaintext pushes', () => {
+  const key = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+
+  it('are refused by default once an EncodingAESKey is set; WECHAT_ALLOW_PLAINTEXT=true allows them', () => {
+    expect(loadConfig({ WECHAT_ENCODING_AES_KEY: key }).wechat.allowPlaintext).toBe(false);
+    expect(loadConfig({ WECHAT_ENCODING_AES_KEY: key, WECHAT_ALLOW_PLAINTEXT: 'true' }).wechat.allowPlaintext).toBe(true);
+    expect(() => loadConfig({ WECHAT_ALLOW_PLAINTEXT: 'yes' })).toThrow(/WECHAT_ALLOW_PLAINTEXT/);
+  });
+
+  it('stops a start-up that still sets the removed WECHAT_REQUIRE_ENCRYPTION, saying what replaced it', () => {
+    for (const value of ['true', 'false']) {
+      expect(() => loadConfig({ WECHAT_ENCODING_AES_KEY: key, WECHAT_REQUIRE_ENCRYPTION: value })).toThrow(/WECHAT_REQUIRE_ENCRYPTION was removed.*WECHAT_ALLOW_PLAINTEXT/);
+    }
+  });
+});
+
+describe('development secrets', () => {
+  const shared = { REDIS_URL: 'redis://r:6379' };
+
+  it.each(['WECHAT_TOKEN', 'WECHAT_APP_ID', 'WECHAT_APP_SECRET', 'ID_HASH_SECRET'] as const)(
+    'are refused with a shared store whatever NODE_ENV says: %s left unset stops start-up, naming it',
+    (name) => {
+      const env: Record<string, string> = { ...own, ...shared };
+      delete env[name];
+      expect(() => loadConfig(env)).toThrow(new RegExp(`${name} is not set: with a shared store`));
+      expect(() => loadConfig({ ...env, NODE_ENV: 'test' })).toThrow(new RegExp(name));
+    },
+  );
+
+  it('are refused when set explicitly to the public development value, with a shared store or in production', () => {
+    const devHash = loadConfig({}).idHashSecret;
+    expect(() => loadConfig({ ...own, ...shared, ID_HASH_SECRET: devHash })).toThrow(/ID_HASH_SECRET is the public development default/);
+    expect(() => loadConfig({ ...prod, ID_HASH_SECRET: devHash })).toThrow(/ID_HASH_SECRET is the public development default/);
+    expect(() => loadConfig({ ...own, REDIS_SENTINELS: 'a:1', REDIS_SENTINEL_NAME: 'm', WECHAT_TOKEN: 'devtoken' })).toThrow(/WECHAT_TOKEN/);
+    expect(() => loadConfig({ ...own, REDIS_CLUSTER_NODES: 'n1:7000', WECHAT_APP_SECRET: 'dev-secret' })).toThrow(/WECHAT_APP_SECRET/);
+  });
+
+  it('still run a laptop without a shared store', () => {
+    expect(loadConfig({}).defaultsUsed).toHaveLength(4);
+    expect(loadConfig({ ...own, ...shared }).defaultsUsed).toEqual([]);
+  });
+});
+
+describe('settings that would fail later, far from their name', () => {
+  it.each([
+    ['REDIS_URL', 'redis://r:port'],
+    ['REDIS_URL', 'redis://[::1'],
+    ['REDIS_URL', 'redis://'],
+    ['PUBLIC_BASE_URL', 'https://cert.example.cn/?x=1'],
+    ['PUBLIC_BASE_URL', 'https://cert.example.cn/#'],
+    ['PUBLIC_BASE_URL', 'https://user:pw@cert.example.cn'],
+    ['PUBLIC_BASE_URL', 'ftp://cert.example.cn'],
+    ['WECHAT_API_BASE', 'ftp://x'],
+    ['WECHAT_API_BASE', 'javascript:alert(1)'],
+    ['FACE_CHECK_TOKEN_MINUTES', '0.0001'],
+    ['FACE_CHECK_TOKEN_MINUTES', '0'],
+    ['HOST', 'not a host!'],
+    ['METRICS_HOST', 'http://127.0.0.1'],
+    ['METRICS_PORT', '70000'],
+    ['PUSH_READ_TIMEOUT_MS', '10'],
+  ])('%s=%s stops start-up, naming the setting', (name, value) => {
+    expect(() => loadConfig({ ...own, [name]: value })).toThrow(new RegExp(`${name}: `));
+  });
+
+  it('accepts a PUBLIC_BASE_URL with a path prefix, for a proxy that serves the app under one', () => {
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://gov.example.cn/cert/' }).publicBaseUrl).toBe('https://gov.example.cn/cert');
+    expect(loadConfig({ FACE_CHECK_TOKEN_MINUTES: '1' }).cert.faceCheckTokenMs).toBe(60_000);
+  });
+});
+
+describe('listeners', () => {
+  it('bind loopback outside production, every interface in production, or HOST', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ NODE_ENV: 'test' }).host).toBe('127.0.0.1');
+    expect(loadConfig(prod).host).toBe('0.0.0.0');
+    expect(loadConfig({ ...prod, HOST: '10.0.0.5' }).host).toBe('10.0.0.5');
+  });
+
+  it('serve metrics apart, on 127.0.0.1:9464 unless told otherwise, or not at all with METRICS_PORT=0', () => {
+    expect(loadConfig(prod).metrics).toEqual({ port: 9464, host: '127.0.0.1' });
+    expect(loadConfig({ METRICS_PORT: '0' }).metrics).toBeNull();
+    expect(loadConfig({ METRICS_PORT: '9100', METRICS_HOST: '0.0.0.0' }).metrics).toEqual({ port: 9100, host: '0.0.0.0' });
+    expect(() => loadConfig({ PORT: '9464' })).toThrow(/METRICS_PORT must differ from PORT/);
+  });
+
+  it('give a push body PUSH_READ_TIMEOUT_MS (3 s by default) to arrive', () => {
+    expect(loadConfig({}).pushReadTimeoutMs).toBe(3000);
   });
 });

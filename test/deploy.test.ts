@@ -25,6 +25,16 @@ describe('docker-compose.yml', () => {
     expect(app.ports.some((p: string) => p.endsWith(':3000'))).toBe(true);
     expect(app.depends_on.redis.condition).toBe('service_healthy');
   });
+
+  it('keeps metrics on their own port, on the compose network only, never published on the host', () => {
+    const app = compose.services.app;
+    expect(app.environment.METRICS_PORT).toBe('9464');
+    expect(app.environment.METRICS_PORT).not.toBe(app.environment.PORT);
+    expect(app.expose).toContain('9464');
+    expect(app.ports.some((p: string) => p.includes('9464'))).toBe(false);
+    // Inside a container loopback would reach nobody: the app listens on every interface there.
+    expect(app.environment.HOST).toBe('0.0.0.0');
+  });
 });
 
 describe('settings', () => {

@@ -6,11 +6,11 @@ import type { Config } from '../config';
 import { windowVars } from '../calendar';
 import { TemplateError, flattenVars, render, type Vars } from './render';
 
-export { render, flattenVars, TemplateError, type Vars } from './render';
+export { render, renderHtml, escapeHtml, flattenVars, TemplateError, type Vars } from './render';
 
 const text = z.string().min(1);
 const MESSAGE_KEYS = [
-  'busy', 'welcome', 'unsupported', 'voiceUnclear', 'fallback', 'suggest', 'topics', 'answerFooter', 'choiceOutOfRange',
+  'busy', 'welcome', 'unsupported', 'voiceUnclear', 'tooLong', 'fallback', 'suggest', 'topics', 'answerFooter', 'choiceOutOfRange',
   'notYetOpen', 'afterWindow', 'notice', 'noticeOnly', 'noticeNotAcknowledged', 'categoryPrompt', 'categoryInvalid',
   'idPrompt', 'idInvalidLength', 'idInvalidChars', 'idInvalidDate', 'idInvalidChecksum', 'alreadyCertified',
   'lookupLimit', 'namePrompt', 'nameInvalid', 'phonePrompt', 'phoneInvalid', 'confirmPrompt', 'linkIssued', 'linkPending',
@@ -53,6 +53,21 @@ export function commandWord(s: string): string {
     .replace(/[\s\p{P}\p{S}]+/gu, (m) => (m.trim() === '?' ? '?' : ''));
 }
 
+/** Digits, hyphens and spaces, with an optional leading +: what a phone can dial from `tel:`. */
+const PHONE_NUMBER = /^\+?[0-9][0-9 -]*[0-9]$/;
+
+/**
+ * The phone facts are dialled from the pages (`href="tel:…"`) and read out by old people: a typo
+ * there (a quote, a letter, two numbers in one) stops start-up naming the fact, not a phone call.
+ */
+function checkPhoneFacts(facts: Vars): void {
+  for (const [name, value] of Object.entries(facts)) {
+    if (name.startsWith('phone.') && !PHONE_NUMBER.test(value)) {
+      throw new TemplateError(`templates/facts.yaml: ${name} must be a phone number (digits, hyphens, spaces, an optional leading +), not ${JSON.stringify(value)}`);
+    }
+  }
+}
+
 function readYaml(file: string): unknown {
   try {
     return parse(readFileSync(file, 'utf8'));
@@ -67,6 +82,7 @@ function readYaml(file: string): unknown {
  */
 export function loadContent(dir: string, window: Config['cert'] | (() => Config['cert'])): Content {
   const facts = flattenVars(readYaml(path.join(dir, 'facts.yaml')));
+  checkPhoneFacts(facts);
   const current = typeof window === 'function' ? window : () => window;
   let cached: { cycle: number; vars: Vars } | undefined;
   const varsNow = (): Vars => {

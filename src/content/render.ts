@@ -13,13 +13,23 @@ export class TemplateError extends Error {
   }
 }
 
-export function render(text: string, vars: Vars, where = 'template'): string {
+export function render(text: string, vars: Vars, where = 'template', escape: (value: string) => string = (v) => v): string {
   return text.replace(PLACEHOLDER, (_, name: string) => {
     const value = vars[name];
     if (value === undefined) throw new TemplateError(`${where}: no value for {{${name}}}`);
-    return value;
+    return escape(value);
   });
 }
+
+/** Safe in HTML text and in quoted attribute values alike (`href="tel:{{phone.x}}"`). */
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * An HTML template: every value is escaped, facts included. A fact is office data, not a
+ * follower's, but a quote or a `<` typed into facts.yaml must not become markup on an old
+ * person's phone.
+ */
+export const renderHtml = (html: string, vars: Vars, where = 'HTML template') => render(html, vars, where, escapeHtml);
 
 /** Flattens `{ phone: { audit: '…' } }` into `{ 'phone.audit': '…' }`. */
 export function flattenVars(tree: unknown, prefix = '', out: Record<string, string> = {}): Record<string, string> {

@@ -27,6 +27,8 @@ export function prefetch(state: FollowerState | null, input: Input, ctx: PreCtx)
 /** A dialogue still holding entered data (not yet at a link or a found record): its time-out is worth telling. */
 export const holdsEntries = (state: FollowerState | null): boolean => !!state?.dialogue && !STEPS[state.dialogue.step].done;
 
+/** No answer, question or pasted line of details comes near this; a pasted article does. */
+const MAX_TEXT_CHARS = 1000;
 const say = (state: FollowerState, ...paragraphs: Paragraph[]): Outcome => ({ state, reply: { say: paragraphs }, writes: [], effects: [] });
 const prompt = (d: Dialogue, ctx: Ctx): Line => STEPS[d.step].prompt(d, ctx);
 const keep = (s: FollowerState): FollowerState => ({ v: 1, ...(s.acknowledged ? { acknowledged: true } : {}) });
@@ -49,6 +51,8 @@ function route(s: FollowerState, input: Input, ctx: Ctx): Outcome {
     case 'click':
       return click(s, input.key, ctx);
     case 'text':
+      // Far longer than anything a person types: refused unread, the step asked again.
+      if (input.text.length > MAX_TEXT_CHARS) return d ? say(s, [{ key: 'tooLong' }], [{ key: 'reask' }, prompt(d, ctx)]) : say(s, [{ key: 'tooLong' }]);
       return d ? inDialogue(s, d, input.text, ctx) : idle(s, input.text, ctx);
     default:
       return assertNever(input);

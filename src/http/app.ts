@@ -16,12 +16,16 @@ export type AppDeps = WechatRouteDeps & FaceCheckRouteDeps & {
   readonly shuttingDown?: () => boolean;
 };
 
-/** Builds the app and never listens: main.ts listens, tests drive `app.callback()`. */
+/**
+ * Builds the public app and never listens: main.ts listens, tests drive `app.callback()`. Metrics
+ * are not served here but on a listener of their own (./server). Routes match exactly — case and
+ * trailing slash included — so that a proxy rule written for one spelling covers every request.
+ */
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   app.proxy = true;
   app.silent = true;
-  const router = new Router();
+  const router = new Router({ strict: true, sensitive: true });
 
   app.use(async (ctx, next) => {
     const given = ctx.get('x-request-id');
@@ -37,8 +41,11 @@ export function createApp(deps: AppDeps): Koa {
       if (isProtocolError(err)) {
         ctx.status = err.status;
         ctx.body = err.reason;
+        // A body that never arrived leaves the connection mid-request: close it after the answer.
+        if (err.reason === 'body_timeout') ctx.set('Connection', 'close');
         deps.metrics.errors.inc({ reason: err.reason });
-        ctx.state.log.info({ status: err.status, reason: err.reason, path: routeOf(ctx.path) }, 'request refused');
+        // Refusals are counted; at info level a flood of forged requests would flood the logs too.
+        ctx.state.log.debug({ status: err.status, reason: err.reason, path: routeOf(ctx.path) }, 'request refused');
       } else {
         ctx.status = 500;
         ctx.body = 'internal error';
@@ -57,14 +64,10 @@ export function createApp(deps: AppDeps): Koa {
     ctx.status = ready ? 200 : 503;
     ctx.body = { ready };
   });
-  router.get('/metrics', async (ctx) => {
-    ctx.type = deps.metrics.registry.contentType;
-    ctx.body = await deps.metrics.registry.metrics();
-  });
   const push = mountWechat(router, deps);
   mountFaceCheck(router, deps);
   // The hot path skips the router's matching (about a tenth of a push's time): every WeChat push
-  // is a POST to exactly /wechat. Other spellings the router accepts still reach the same handler.
+  // is a POST to exactly /wechat, the one spelling the strict router accepts too.
   app.use((ctx, next) => (ctx.method === 'POST' && ctx.path === '/wechat' ? push(ctx) : next()));
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -1,9 +1,9 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import getRawBody from 'raw-body';
+import { readPushBody } from './push-body';
 import { ContentionError, handle, type HandleDeps } from '../handle';
 import { StoreUnavailableError } from '../store';
-import { MAX_PUSH_BYTES, ProtocolError, openPush, sealReply, verifyUrl, type WechatCrypto } from '../wechat';
+import { openPush, sealReply, verifyUrl, type WechatCrypto } from '../wechat';
 import type { InboundMessage, Reply } from '../wechat/types';
 import type { Metrics } from '../metrics';
 
@@ -20,24 +20,21 @@ export interface WechatRouteDeps extends HandleDeps {
  */
 export function mountWechat(router: Router, deps: WechatRouteDeps): (ctx: Context) => Promise<void> {
   const token = deps.config.wechat.token;
+  const allowPlaintext = deps.config.wechat.allowPlaintext;
+  if (allowPlaintext && deps.crypto !== null) {
+    deps.logger.warn('WECHAT_ALLOW_PLAINTEXT=true: plaintext pushes are accepted although an EncodingAESKey is set, and no signature covers their bodies; turn it off once the account is in safe mode');
+  }
 
   router.get('/wechat', (ctx) => {
     ctx.type = 'text/plain';
-    ctx.body = verifyUrl(ctx.query, token);
+    ctx.body = verifyUrl(ctx.query, token, Math.floor(deps.now() / 1000));
   });
 
   const push = async (ctx: Context): Promise<void> => {
     const started = process.hrtime.bigint();
-    let body: string;
-    try {
-      body = await getRawBody(ctx.req, { limit: MAX_PUSH_BYTES, encoding: 'utf8', length: ctx.get('content-length') || undefined });
-    } catch (err) {
-      throw (err as { type?: string }).type === 'entity.too.large' ? new ProtocolError('body_too_large') : new ProtocolError('malformed_xml', 'unreadable body');
-    }
+    const body = await readPushBody(ctx, deps.config.pushReadTimeoutMs);
     const nowSeconds = Math.floor(deps.now() / 1000);
-    const { message, envelope } = await openPush({ query: ctx.query, body, token, crypto: deps.crypto, nowSeconds });
-    // A plaintext body is covered by no signature: an account in safe mode never sends one.
-    if (deps.config.requireEncryption && envelope.mode === 'plain') throw new ProtocolError('plaintext_refused');
+    const { message, envelope } = await openPush({ query: ctx.query, body, token, crypto: deps.crypto, nowSeconds, allowPlaintext });
     deps.metrics.pushes.inc({ type: message.msgType === 'event' ? `event:${message.event}` : message.msgType });
 
     const reply = await answer(message, deps, () => ctx.state.log);

@@ -138,8 +138,8 @@ export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'c
         state: slot(`f:{${t}}:state`, config.cert.dialogueIdleMs, codecs.state),
         /** Present while a dialogue holds entries, and a day after, so a timed-out follower is told why. */
         open: slot(`f:{${t}}:open`, DAY_MS, json(z.literal(1))),
-        /** One delivery's answer; a reply holding a link is sealed. */
-        delivery: (id: string) => `f:{${t}}:d:${createHash('sha256').update(id).digest('base64url').slice(0, 22)}`,
+        /** One delivery's answer; a reply holding a link is sealed. Keyed: an id may hold the text sent. */
+        delivery: (id: string) => `f:{${t}}:d:${hmac('delivery', id).slice(0, 32)}`,
         lookups: (day: string) => slot(`f:{${t}}:lk:${day}`, 2 * DAY_MS, codecs.lookups),
         /** Messages kept for the next reply (see outbox/deliver.ts); a follower silent for a month is not told a stale result. */
         notice: slot(`f:{${t}}:notice`, NOTICE_DAYS * DAY_MS, codecs.notices),

@@ -16,11 +16,16 @@ export type ProtocolReason =
   | 'unsupported_encrypt_type'
   | 'aes_not_configured'
   | 'body_too_large'
+  | 'body_timeout'
   | 'plaintext_refused';
 
-export type ProtocolStatus = 400 | 401 | 413;
+export type ProtocolStatus = 400 | 401 | 408 | 413;
 
-/** 401 for anything that says "this did not come from WeChat", 400 for a body we cannot read. */
+/**
+ * 401 for anything that says "this did not come from WeChat" (a plaintext push to an account that
+ * has an EncodingAESKey included: WeChat encrypts every push of such an account), 400 for a body we
+ * cannot read, 408 for a body that did not arrive in time.
+ */
 const STATUS: Readonly<Record<ProtocolReason, ProtocolStatus>> = {
   bad_signature: 401,
   stale_timestamp: 401,
@@ -34,6 +39,7 @@ const STATUS: Readonly<Record<ProtocolReason, ProtocolStatus>> = {
   unsupported_encrypt_type: 400,
   aes_not_configured: 400,
   body_too_large: 413,
+  body_timeout: 408,
   plaintext_refused: 401,
 };
 

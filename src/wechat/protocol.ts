@@ -28,14 +28,23 @@ function checkSignature(query: QueryLike, token: string): { timestamp: string; n
   return { timestamp, nonce };
 }
 
+/** A replayed capture carries a valid signature; only its age gives it away. */
+function checkFresh(timestamp: string, nowSeconds: number, maxSkewSeconds: number): void {
+  if (!/^\d{1,12}$/.test(timestamp) || Math.abs(nowSeconds - Number(timestamp)) > maxSkewSeconds) {
+    throw new ProtocolError('stale_timestamp');
+  }
+}
+
 /**
  * Answers WeChat's GET that verifies the server URL: the `echostr`, unchanged, when the signature
- * matches. An official account's echostr is never encrypted, in any mode.
+ * matches and the timestamp is fresh (a captured verification URL is no use five minutes later).
+ * An official account's echostr is never encrypted, in any mode.
  *
- * @throws ProtocolError 401 'bad_signature', 400 'missing_field' when echostr is absent
+ * @throws ProtocolError 401 'bad_signature' | 'stale_timestamp', 400 'missing_field' when echostr is absent
  */
-export function verifyUrl(query: QueryLike, token: string): string {
-  checkSignature(query, token);
+export function verifyUrl(query: QueryLike, token: string, nowSeconds: number, maxSkewSeconds = DEFAULT_MAX_SKEW_SECONDS): string {
+  const { timestamp } = checkSignature(query, token);
+  checkFresh(timestamp, nowSeconds, maxSkewSeconds);
   const echostr = param(query, 'echostr');
   if (echostr === undefined) throw new ProtocolError('missing_field', 'echostr');
   return echostr;
@@ -49,6 +58,12 @@ export interface OpenPushInput {
   readonly crypto: WechatCrypto | null;
   readonly nowSeconds: number;
   readonly maxSkewSeconds?: number;
+  /**
+   * With an EncodingAESKey configured a plaintext push is refused unless this is true (a
+   * switch-over aid). A push's signature covers only token, timestamp and nonce, never the body,
+   * so one captured query would otherwise sign any body, for any follower, for five minutes.
+   */
+  readonly allowPlaintext?: boolean;
 }
 
 export interface OpenedPush {
@@ -62,20 +77,19 @@ export interface OpenedPush {
  * `msg_signature` before any decryption, so an outsider never gets a parser or a padding oracle.
  * In compatible mode the body also carries plaintext fields; only the decrypted ones are trusted.
  *
- * @throws ProtocolError — 401 bad_signature | stale_timestamp | bad_msg_signature | appid_mismatch |
- *   decrypt_failed; 413 body_too_large; 400 for an unreadable body or an unusable encrypt_type
+ * @throws ProtocolError — 401 bad_signature | stale_timestamp | plaintext_refused | bad_msg_signature |
+ *   appid_mismatch | decrypt_failed; 413 body_too_large; 400 for an unreadable body or an unusable encrypt_type
  */
 export async function openPush(input: OpenPushInput): Promise<OpenedPush> {
   const { query, body, token, crypto, nowSeconds, maxSkewSeconds = DEFAULT_MAX_SKEW_SECONDS } = input;
   const { timestamp, nonce } = checkSignature(query, token);
-  // A replayed capture carries a valid signature; only its age gives it away.
-  if (!/^\d{1,12}$/.test(timestamp) || Math.abs(nowSeconds - Number(timestamp)) > maxSkewSeconds) {
-    throw new ProtocolError('stale_timestamp');
-  }
+  checkFresh(timestamp, nowSeconds, maxSkewSeconds);
   if (Buffer.byteLength(body, 'utf8') > MAX_PUSH_BYTES) throw new ProtocolError('body_too_large', `${MAX_PUSH_BYTES} bytes`);
 
   const encryptType = param(query, 'encrypt_type');
   if (encryptType === undefined || encryptType === 'raw') {
+    // Refused before the body is parsed: an unsigned body never reaches the parser.
+    if (crypto !== null && input.allowPlaintext !== true) throw new ProtocolError('plaintext_refused');
     return { message: toInbound(await parseXmlFields(body)), envelope: { mode: 'plain' } };
   }
   if (encryptType !== 'aes') throw new ProtocolError('unsupported_encrypt_type');

@@ -1,8 +1,12 @@
 import { computeSignature } from './signature';
 
-/** WeChat refuses a passive text reply whose Content exceeds 2048 bytes (about 680 Chinese characters). */
+/**
+ * WeChat refuses a passive text reply, or a customer-service text, whose Content exceeds 2048 bytes
+ * (about 680 Chinese characters). The one copy of that cap: everything that sizes a text uses it.
+ */
 export const TEXT_CONTENT_MAX_BYTES = 2048;
-const ELLIPSIS = '…';
+/** What ends a text that `truncateUtf8` had to cut, so a follower sees it was cut (and tests can tell). */
+export const CUT_MARK = '…';
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** Characters XML 1.0 cannot carry at all, CDATA or not (controls, lone surrogates, U+FFFE/FFFF). */
@@ -19,12 +23,13 @@ export function cdata(value: string): string {
 }
 
 /**
- * Cuts text to at most `maxBytes` of UTF-8, ending with '…' when it had to cut. Cuts fall between
- * grapheme clusters, so no UTF-8 sequence, surrogate pair, emoji sequence or accent is split.
+ * Cuts text to at most `maxBytes` of UTF-8, ending with CUT_MARK when it had to cut. Cuts fall
+ * between grapheme clusters, so no UTF-8 sequence, surrogate pair, emoji sequence or accent is
+ * split. The one truncation function: anything else that must fit WeChat's cap calls this.
  */
 export function truncateUtf8(text: string, maxBytes = TEXT_CONTENT_MAX_BYTES): string {
   if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
-  const budget = maxBytes - Buffer.byteLength(ELLIPSIS, 'utf8');
+  const budget = maxBytes - Buffer.byteLength(CUT_MARK, 'utf8');
   let used = 0;
   let kept = '';
   for (const { segment } of graphemes.segment(text)) {
@@ -32,7 +37,7 @@ export function truncateUtf8(text: string, maxBytes = TEXT_CONTENT_MAX_BYTES): s
     if (used > budget) break;
     kept += segment;
   }
-  return kept + ELLIPSIS;
+  return kept + CUT_MARK;
 }
 
 /** Who a passive reply goes to and from: the push's From and To, swapped. */

@@ -11,13 +11,18 @@ interface Common {
   readonly createTime: number;
 }
 
-export type TextMessage = Common & { readonly msgType: 'text'; readonly msgId: string; readonly content: string };
+/**
+ * `msgId` is WeChat's MsgId (or MsgID), absent when the push has none: real pushes without one
+ * exist, so deduplication must not rely on it alone.
+ */
+export type TextMessage = Common & { readonly msgType: 'text'; readonly msgId?: string; readonly content: string };
 /** `recognition` is WeChat's speech-to-text; absent or empty when recognition is off or failed. */
-export type VoiceMessage = Common & { readonly msgType: 'voice'; readonly msgId: string; readonly mediaId: string; readonly format: string; readonly recognition?: string };
-export type ImageMessage = Common & { readonly msgType: 'image'; readonly msgId: string; readonly picUrl: string; readonly mediaId: string };
-export type VideoMessage = Common & { readonly msgType: 'video' | 'shortvideo'; readonly msgId: string; readonly mediaId: string; readonly thumbMediaId: string };
-export type LocationMessage = Common & { readonly msgType: 'location'; readonly msgId: string; readonly latitude: number; readonly longitude: number; readonly scale: number; readonly label: string };
-export type LinkMessage = Common & { readonly msgType: 'link'; readonly msgId: string; readonly title: string; readonly description: string; readonly url: string };
+export type VoiceMessage = Common & { readonly msgType: 'voice'; readonly msgId?: string; readonly mediaId: string; readonly format: string; readonly recognition?: string };
+export type ImageMessage = Common & { readonly msgType: 'image'; readonly msgId?: string; readonly picUrl: string; readonly mediaId: string };
+export type VideoMessage = Common & { readonly msgType: 'video' | 'shortvideo'; readonly msgId?: string; readonly mediaId: string; readonly thumbMediaId: string };
+/** Coordinates are absent when the push's are missing or not numbers (the service never reads them). */
+export type LocationMessage = Common & { readonly msgType: 'location'; readonly msgId?: string; readonly latitude?: number; readonly longitude?: number; readonly scale?: number; readonly label: string };
+export type LinkMessage = Common & { readonly msgType: 'link'; readonly msgId?: string; readonly title: string; readonly description: string; readonly url: string };
 /** A message type this backend does not know (WeChat adds new ones). */
 export type OtherMessage = Common & { readonly msgType: 'other'; readonly rawType: string; readonly msgId?: string };
 
@@ -26,7 +31,7 @@ export type UnsubscribeEvent = Common & { readonly msgType: 'event'; readonly ev
 export type ScanEvent = Common & { readonly msgType: 'event'; readonly event: 'SCAN'; readonly eventKey: string; readonly ticket?: string };
 export type ClickEvent = Common & { readonly msgType: 'event'; readonly event: 'CLICK'; readonly eventKey: string };
 export type ViewEvent = Common & { readonly msgType: 'event'; readonly event: 'VIEW'; readonly eventKey: string };
-export type LocationEvent = Common & { readonly msgType: 'event'; readonly event: 'LOCATION'; readonly latitude: number; readonly longitude: number; readonly precision: number };
+export type LocationEvent = Common & { readonly msgType: 'event'; readonly event: 'LOCATION'; readonly latitude?: number; readonly longitude?: number; readonly precision?: number };
 export type OtherEvent = Common & { readonly msgType: 'event'; readonly event: 'other'; readonly rawEvent: string; readonly eventKey?: string };
 
 export type InboundEvent = SubscribeEvent | UnsubscribeEvent | ScanEvent | ClickEvent | ViewEvent | LocationEvent | OtherEvent;

@@ -1,4 +1,4 @@
-import { parseStringPromise } from 'xml2js';
+import { Parser } from 'xml2js';
 import { ProtocolError } from './errors';
 import { parseFlatXml } from './xml-flat';
 import type { InboundEvent, InboundMessage } from './types';
@@ -15,6 +15,18 @@ export type XmlFields = Readonly<Record<string, string>>;
 export const MAX_PUSH_BYTES = 64 * 1024;
 
 const MAX_DEPTH = 8;
+
+/**
+ * Characters XML 1.0 forbids anywhere, CDATA included (tab, LF and CR are allowed). xml2js would
+ * pass them on; a body holding one is not XML, and README promises 400 for that.
+ */
+const FORBIDDEN_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+
+/** What no parser should see: a DTD (never expanded, never even parsed) or a character XML forbids. */
+function refuseUnsafe(body: string): void {
+  if (hasMarkupDeclaration(body)) throw new ProtocolError('doctype_refused');
+  if (FORBIDDEN_CHAR.test(body)) throw new ProtocolError('malformed_xml', 'control character');
+}
 
 /**
  * True when the body holds a markup declaration (`<!DOCTYPE`, `<!ENTITY`, `<!ELEMENT`…) outside a
@@ -45,10 +57,11 @@ export function hasMarkupDeclaration(body: string): boolean {
  * parser does not expand custom entities today, but a billion-laughs body should never reach a
  * parser at all.
  *
- * @throws ProtocolError 400 'doctype_refused' | 'malformed_xml' (also when the root is not `<xml>`)
+ * @throws ProtocolError 400 'doctype_refused' | 'malformed_xml' (also when the root is not `<xml>`,
+ *   when anything but whitespace, comments or processing instructions follows it, or for a control character)
  */
 export async function parseXmlFields(body: string): Promise<XmlFields> {
-  if (hasMarkupDeclaration(body)) throw new ProtocolError('doctype_refused');
+  refuseUnsafe(body);
   const flat = parseFlatXml(body);
   if (flat !== null) return Object.freeze(flat);
   return parseGeneral(body);
@@ -56,19 +69,37 @@ export async function parseXmlFields(body: string): Promise<XmlFields> {
 
 /** Any well-formed body, through xml2js (the fast path's differential test compares the two). */
 export async function parseGeneral(body: string): Promise<XmlFields> {
-  if (hasMarkupDeclaration(body)) throw new ProtocolError('doctype_refused');
-  let doc: unknown;
-  try {
-    doc = await parseStringPromise(body, { explicitArray: false, trim: true, ignoreAttrs: true, explicitRoot: true });
-  } catch {
-    throw new ProtocolError('malformed_xml');
-  }
+  refuseUnsafe(body);
+  const doc = parseDocument(body);
   if (!isRecord(doc) || Object.keys(doc).length !== 1 || !('xml' in doc)) {
     throw new ProtocolError('malformed_xml', 'the root element must be <xml>');
   }
   const entries: Array<[string, string]> = [];
   if (isRecord(doc.xml)) flatten(doc.xml, '', 0, entries);
   return Object.freeze(Object.fromEntries(entries));
+}
+
+const PARSER_OPTIONS = { explicitArray: false, trim: true, ignoreAttrs: true, explicitRoot: true } as const;
+
+/**
+ * One document, read synchronously. xml2js answers as soon as the root element closes and never
+ * looks at what follows; its sax parser reads on and reports it (text, a second root), so the body
+ * counts only when exactly one document came out and nothing was reported.
+ */
+function parseDocument(body: string): unknown {
+  const parser = new Parser(PARSER_OPTIONS);
+  const documents: unknown[] = [];
+  let failed = false;
+  parser.on('end', (doc: unknown) => documents.push(doc));
+  parser.on('error', () => (failed = true));
+  try {
+    parser.parseString(body);
+  } catch {
+    failed = true;
+  }
+  if (failed) throw new ProtocolError('malformed_xml');
+  if (documents.length !== 1) throw new ProtocolError('malformed_xml', 'content after the root element');
+  return documents[0];
 }
 
 function flatten(node: Readonly<Record<string, unknown>>, prefix: string, depth: number, out: Array<[string, string]>): void {
@@ -92,12 +123,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 type Common = { readonly toUserName: string; readonly fromUserName: string; readonly createTime: number };
 
 /**
- * Maps WeChat's element names onto the typed union in types.ts. Types and events this backend does
- * not know become `'other'` rather than an error, because WeChat adds new ones without notice and a
- * 400 would show the follower "该公众号暂时无法提供服务".
+ * Maps WeChat's element names onto the typed union in types.ts. Only what the service needs is
+ * required: who wrote to whom, when (deduplication relies on it), the type, and an event's name.
+ * Everything else is read leniently — absent, empty or malformed gives a default or leaves the
+ * field out — because a 400 shows the follower "该公众号暂时无法提供服务": real pushes come
+ * without MsgId or spell it MsgID, and WeChat adds types and events without notice (they become
+ * `'other'`).
  *
- * @throws ProtocolError 400 'missing_field' when a field the type relies on is absent or empty,
- *   'bad_field' when a number does not parse
+ * @throws ProtocolError 400 'missing_field' when ToUserName, FromUserName, CreateTime, MsgType or
+ *   an event's Event is absent or empty; 'bad_field' when CreateTime is not a number of seconds
  */
 export function toInbound(f: XmlFields): InboundMessage {
   const common: Common = {
@@ -106,45 +140,47 @@ export function toInbound(f: XmlFields): InboundMessage {
     createTime: seconds(f, 'CreateTime'),
   };
   const rawType = need(f, 'MsgType');
+  const msgId = f.MsgId || f.MsgID;
+  const id = msgId ? { msgId } : {};
   switch (rawType.toLowerCase()) {
     case 'text':
-      return { ...common, msgType: 'text', msgId: need(f, 'MsgId'), content: f.Content ?? '' };
+      return { ...common, msgType: 'text', ...id, content: f.Content ?? '' };
     case 'voice':
       return {
         ...common,
         msgType: 'voice',
-        msgId: need(f, 'MsgId'),
-        mediaId: need(f, 'MediaId'),
+        ...id,
+        mediaId: f.MediaId ?? '',
         format: f.Format ?? '',
         ...(f.Recognition !== undefined && { recognition: f.Recognition }),
       };
     case 'image':
-      return { ...common, msgType: 'image', msgId: need(f, 'MsgId'), picUrl: f.PicUrl ?? '', mediaId: need(f, 'MediaId') };
+      return { ...common, msgType: 'image', ...id, picUrl: f.PicUrl ?? '', mediaId: f.MediaId ?? '' };
     case 'video':
     case 'shortvideo':
       return {
         ...common,
         msgType: rawType.toLowerCase() === 'video' ? 'video' : 'shortvideo',
-        msgId: need(f, 'MsgId'),
-        mediaId: need(f, 'MediaId'),
+        ...id,
+        mediaId: f.MediaId ?? '',
         thumbMediaId: f.ThumbMediaId ?? '',
       };
     case 'location':
       return {
         ...common,
         msgType: 'location',
-        msgId: need(f, 'MsgId'),
-        latitude: num(f, 'Location_X'),
-        longitude: num(f, 'Location_Y'),
-        scale: f.Scale === undefined || f.Scale === '' ? 0 : num(f, 'Scale'),
+        ...id,
+        ...optionalNumber(f, 'Location_X', 'latitude'),
+        ...optionalNumber(f, 'Location_Y', 'longitude'),
+        ...optionalNumber(f, 'Scale', 'scale'),
         label: f.Label ?? '',
       };
     case 'link':
-      return { ...common, msgType: 'link', msgId: need(f, 'MsgId'), title: f.Title ?? '', description: f.Description ?? '', url: need(f, 'Url') };
+      return { ...common, msgType: 'link', ...id, title: f.Title ?? '', description: f.Description ?? '', url: f.Url ?? '' };
     case 'event':
       return toEvent(common, f);
     default:
-      return { ...common, msgType: 'other', rawType, ...(f.MsgId && { msgId: f.MsgId }) };
+      return { ...common, msgType: 'other', rawType, ...id };
   }
 }
 
@@ -169,9 +205,9 @@ function toEvent(common: Common, f: XmlFields): InboundEvent {
       return {
         ...base,
         event: 'LOCATION',
-        latitude: num(f, 'Latitude'),
-        longitude: num(f, 'Longitude'),
-        precision: f.Precision === undefined || f.Precision === '' ? 0 : num(f, 'Precision'),
+        ...optionalNumber(f, 'Latitude', 'latitude'),
+        ...optionalNumber(f, 'Longitude', 'longitude'),
+        ...optionalNumber(f, 'Precision', 'precision'),
       };
     default:
       return { ...base, event: 'other', rawEvent, ...(eventKey && { eventKey }) };
@@ -184,10 +220,11 @@ function need(f: XmlFields, name: string): string {
   return value;
 }
 
-function num(f: XmlFields, name: string): number {
-  const value = Number(need(f, name));
-  if (!Number.isFinite(value)) throw new ProtocolError('bad_field', name);
-  return value;
+/** `{ [key]: n }` when the element holds a finite number, else `{}`: the service never reads coordinates. */
+function optionalNumber<K extends string>(f: XmlFields, name: string, key: K): { [P in K]?: number } {
+  const raw = f[name];
+  const value = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
+  return (Number.isFinite(value) ? { [key]: value } : {}) as { [P in K]?: number };
 }
 
 function seconds(f: XmlFields, name: string): number {

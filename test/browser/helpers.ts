@@ -1,10 +1,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Store } from '../../src/store';
 import { testApp, type Follower, type TestApp } from '../helpers/app';
+import { describeUnless } from '../helpers/skip';
 
 /**
  * The browser suite: the face-check pages in Debian's Chromium, driven by playwright-core on a phone
@@ -20,15 +22,9 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-/** `describe` when Chromium is installed; otherwise `describe.skip` with the reason in its title and a warning. */
+/** `describe` when Chromium is installed; otherwise skipped with the reason in its title (see test/helpers/skip.ts). */
 export function describeInChromium(name: string, fn: () => void): void {
-  if (existsSync(CHROMIUM)) {
-    describe(name, fn);
-    return;
-  }
-  const reason = `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
-  console.warn(`browser suite "${name}" skipped: ${reason}`);
-  describe.skip(`${name} [skipped: ${reason}]`, fn);
+  describeUnless(existsSync(CHROMIUM) ? null : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`, name, fn);
 }
 
 /**
@@ -55,15 +51,22 @@ export interface Served {
   close(): Promise<void>;
 }
 
-/** The real app (memory store, recording notifier, settable clock) listening on a free loopback port. */
-export async function serve(): Promise<Served> {
-  const t = await testApp();
-  const server: Server = t.rt.app.listen(0, '127.0.0.1');
+/**
+ * The real app (memory store unless `store`, recording notifier, settable clock) on a free loopback port.
+ * The port is taken first, so that PUBLIC_BASE_URL is the origin the browser sees, as it is in
+ * production: the callback refuses calls from any other origin.
+ */
+export async function serve(opts: { store?: Store } = {}): Promise<Served> {
+  const server: Server = createServer();
+  server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+  const t = await testApp({ env: { PUBLIC_BASE_URL: origin }, ...(opts.store ? { store: opts.store } : {}) });
+  server.on('request', t.rt.app.callback());
   return {
     t,
-    origin: `http://127.0.0.1:${port}`,
+    origin,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -70,7 +70,7 @@ describe('npm run chat against the app', () => {
     for (const line of ['/1.1', '1', '1', '11010519491231002X', '王秀英', '13912345678', '1']) last = (await runLine(session, line)).lines;
     const link = /\/face-check\/[A-Za-z0-9_-]+/.exec(text(last))?.[0];
     expect(link).toBeDefined();
-    const done = await fetch(`${app.url}${link}/complete`, { method: 'POST', body: JSON.stringify({ result: 'pass' }) });
+    const done = await fetch(`${app.url}${link}/complete`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ result: 'pass' }) });
     expect(done.status).toBe(200);
     // The callback answers once the record is safe; the message follows on its own.
     for (let i = 0; i < 100 && printed.length === 0; i++) await new Promise((r) => setTimeout(r, 20));

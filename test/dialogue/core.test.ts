@@ -154,3 +154,16 @@ describe('the core, step by step', () => {
     expect(JSON.stringify(at)).toBe(frozen);
   });
 });
+
+describe('a message far longer than anyone types', () => {
+  it('is refused unread at a step, which is asked again with nothing lost', () => {
+    const at = walk(['认证', '1', '1']).state;
+    const out = respond(at, text(`${p.id}${' '.repeat(5000)}`), ctxAt());
+    expect(out.state).toEqual(at);
+    expect(keysOf(out)).toEqual(['tooLong', 'reask', 'idPrompt']);
+  });
+
+  it('is refused unread outside the dialogue too', () => {
+    expect(keysOf(respond(null, text('认证几次'.repeat(400)), ctxAt()))).toEqual(['tooLong']);
+  });
+});

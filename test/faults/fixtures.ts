@@ -1,6 +1,7 @@
 import { request as httpRequest, type Agent } from 'node:http';
 import Redis from 'ioredis';
 import request from 'supertest';
+import { gbCheckDigit } from '../../src/dialogue/person';
 import { createRedisStore, type RedisStore, type Store } from '../../src/store';
 import { Clock, testApp, type TestApp } from '../helpers/app';
 import type { RedisServer } from '../helpers/redis-server';
@@ -12,9 +13,7 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A valid 18-digit ID number (GB 11643 check character), different for each n. */
 export function idNumber(n: number): string {
   const body = `150102${1940 + (n % 30)}0${1 + (n % 9)}1${n % 10}${String(n % 1000).padStart(3, '0')}`;
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = weights.reduce((acc, w, i) => acc + w * Number(body[i]), 0);
-  return body + '10X98765432'[sum % 11]!;
+  return body + gbCheckDigit(body);
 }
 
 /** What a follower reads at each step: enough of each prompt to tell the steps apart. */

@@ -62,6 +62,7 @@ describeWithRedisServer('SIGTERM during load', () => {
 
   it('answers every push in flight, loses none, and exits 0', async () => {
     const port = await freePort();
+    const metricsPort = await freePort();
     const year = new Date().getUTCFullYear();
     const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/main.js')], {
       cwd: ROOT,
@@ -70,6 +71,7 @@ describeWithRedisServer('SIGTERM during load', () => {
         PATH: process.env.PATH,
         NODE_ENV: 'test',
         PORT: String(port),
+        METRICS_PORT: String(metricsPort),
         LOG_LEVEL: 'warn',
         REDIS_URL: server.url,
         WECHAT_TOKEN: TEST_TOKEN,
@@ -88,6 +90,9 @@ describeWithRedisServer('SIGTERM during load', () => {
     const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
     try {
       await waitReady(port, child);
+      // The built server keeps metrics off the public listener, on a listener of their own.
+      expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
+      expect(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()).toContain('wechat_pushes_total');
 
       // The child's keys, computed with the same secret: names are keyed hashes, not openids.
       const keysOf = layout(testConfig({ ID_HASH_SECRET: 'test-id-hash-secret-0123456789' }));

@@ -52,14 +52,20 @@ export async function testApp(opts: { env?: Record<string, string>; store?: Stor
   };
 }
 
-/** A follower on a phone: sends signed pushes as WeChat does and reads the reply's Content. */
+/**
+ * A follower on a phone: sends signed pushes as WeChat does and reads the reply's Content. To an
+ * app that refuses plaintext (an EncodingAESKey and no WECHAT_ALLOW_PLAINTEXT) the pushes come in
+ * safe mode, as WeChat would send them; otherwise in plaintext unless a push says otherwise.
+ */
 export class Follower {
   private msg = 0;
   constructor(readonly rt: Runtime, readonly openid: string, readonly clock: Clock) {}
 
   private opts(extra: TestPushOptions = {}): TestPushOptions {
     const seconds = Math.floor(this.clock.ms / 1000);
-    return { timestampSeconds: seconds, createTime: seconds, msgId: `${seconds}${++this.msg}${Math.floor(Math.random() * 1e6)}`, ...extra };
+    const { aesKeys, allowPlaintext } = this.rt.config.wechat;
+    const mode = aesKeys.length > 0 && !allowPlaintext ? 'safe' : 'plain';
+    return { mode, timestampSeconds: seconds, createTime: seconds, msgId: `${seconds}${++this.msg}${Math.floor(Math.random() * 1e6)}`, ...extra };
   }
 
   async post(push: { query: Record<string, string>; body: string }) {

@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import request from 'supertest';
+import { gbCheckDigit } from '../../src/dialogue/person';
 import { createMemoryStore, type Store } from '../../src/store';
 import { Clock, testApp, type Follower, type TestApp } from './app';
 import { describeRedis, freshRedisStore, REDIS_URL } from './redis';
@@ -9,17 +10,8 @@ import { describeRedis, freshRedisStore, REDIS_URL } from './redis';
  * walking a follower through the steps, and playing the face-check provider.
  */
 
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const CHECK = '10X98765432';
-
-/** The GB 11643 check character of 17 digits. */
-export function checkChar(first17: string): string {
-  const sum = WEIGHTS.reduce((acc, w, i) => acc + w * Number(first17[i]), 0);
-  return CHECK[sum % 11]!;
-}
-
 /** A valid ID number: area 150102 (新城区), the birth date YYYYMMDD and a sequence of three digits. */
-export const idNumber = (birth: string, seq = '001', area = '150102') => `${area}${birth}${seq}${checkChar(`${area}${birth}${seq}`)}`;
+export const idNumber = (birth: string, seq = '001', area = '150102') => `${area}${birth}${seq}${gbCheckDigit(`${area}${birth}${seq}`)}`;
 
 /** The same ID number with its check character replaced by a wrong one. */
 export function withWrongCheck(id: string): string {

@@ -1,7 +1,13 @@
 import { loadConfig, type Config } from '../../src/config';
 import { TEST_AES_KEY, TEST_APP_ID, TEST_PREVIOUS_AES_KEY, TEST_TOKEN } from './push';
 
-/** A config as tests want it: the test account's token, app id and both AES keys, quiet logs. */
+/**
+ * A config as tests want it: the test account's token, app id and both AES keys, quiet logs, and
+ * no development secret (so REDIS_URL may be added). The account is mid switch-over
+ * (WECHAT_ALLOW_PLAINTEXT=true) so that suites can speak plaintext and read replies directly;
+ * the tests of the default — plaintext refused whenever a key is set — pass
+ * `{ WECHAT_ALLOW_PLAINTEXT: '' }` (empty means not set, as in .env).
+ */
 export function testConfig(overrides: Record<string, string> = {}, now = new Date()): Config {
   return loadConfig(
     {
@@ -15,6 +21,7 @@ export function testConfig(overrides: Record<string, string> = {}, now = new Dat
       WECHAT_API_BASE: 'http://127.0.0.1:9',
       PUBLIC_BASE_URL: 'https://cert.example.test',
       ID_HASH_SECRET: 'test-id-hash-secret-0123456789',
+      WECHAT_ALLOW_PLAINTEXT: 'true',
       ...overrides,
     },
     now,

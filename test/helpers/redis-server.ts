@@ -3,6 +3,7 @@ import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { describeUnless } from './skip';
 
 /**
  * Real redis-server processes of our own, on free loopback ports, with append-only persistence in
@@ -13,7 +14,11 @@ import path from 'node:path';
 
 /** The redis-server binary (`REDIS_SERVER_BIN` or `redis-server` on PATH), or null when there is none. */
 export function findRedisServer(): string | null {
-  const bin = process.env.REDIS_SERVER_BIN || 'redis-server';
+  return findExecutable(process.env.REDIS_SERVER_BIN || 'redis-server');
+}
+
+/** A program by path, or by name on PATH, when it exists and may be run; else null. */
+export function findExecutable(bin: string): string | null {
   const candidates = bin.includes('/') ? [bin] : (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((d) => path.join(d, bin));
   return candidates.find(isExecutable) ?? null;
 }
@@ -36,18 +41,15 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Why a group that starts its own redis-server cannot run on this machine. */
+export const NO_REDIS_SERVER = 'no redis-server binary on PATH (apt-get install redis-server, or set REDIS_SERVER_BIN)';
+
 /**
- * `describe` when a redis-server binary exists, else `describe.skip` with the reason printed, so a
- * machine without Redis still runs everything else.
+ * `describe` when a redis-server binary exists, else skipped with the reason in its title (see
+ * ./skip.ts), so a machine without Redis still runs everything else.
  */
 export function describeWithRedisServer(name: string, fn: () => void): void {
-  if (findRedisServer()) {
-    describe(name, fn);
-    return;
-  }
-  // eslint-disable-next-line no-console
-  console.warn(`no redis-server binary (set REDIS_SERVER_BIN or put redis-server on PATH): "${name}" is skipped`);
-  describe.skip(name, fn);
+  describeUnless(findRedisServer() ? null : NO_REDIS_SERVER, name, fn);
 }
 
 export interface RedisServerOptions {

@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { createRedisStore, type RedisStore } from '../../src/store';
+import { NO_REDIS_SERVER } from './redis-server';
+import { describeUnless } from './skip';
 
 /**
- * Tests that need a real Redis read REDIS_URL (`.ci/run` starts redis-server on a loopback port).
- * Without it they are skipped with the reason printed, so `npm test` still runs everything else.
+ * Tests that need a real Redis read REDIS_URL: `.ci/run` sets it to its shared server, and without
+ * it jest's global set-up (test/helpers/global-setup.ts) starts a redis-server of its own when the
+ * binary is installed. Only when neither is possible are these groups skipped, with the reason.
  */
 export const REDIS_URL = process.env.REDIS_URL;
-export const describeRedis: jest.Describe = REDIS_URL ? describe : describe.skip;
-if (!REDIS_URL) {
-  // eslint-disable-next-line no-console
-  console.warn('REDIS_URL is not set: the tests against a real redis-server are skipped');
+
+/** `describe` against the real Redis at REDIS_URL, or skipped with the reason when there is none. */
+export function describeRedis(name: string, fn: () => void): void {
+  describeUnless(REDIS_URL ? null : `REDIS_URL is not set and there is ${NO_REDIS_SERVER}`, name, fn);
 }
 
 /** A store on its own key prefix, so suites running in parallel never see each other's keys. */

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import request from 'supertest';
+import { metricsListener } from '../../src/http/metrics-app';
 import { createLogger, scrub } from '../../src/log';
 import { createRedisStore } from '../../src/store';
 import { Clock, testApp } from '../helpers/app';
@@ -18,10 +19,19 @@ describe('health, readiness and metrics', () => {
     const clock = new Clock(Date.now());
     const t = await testApp({ clock });
     await t.follower().say('帮助');
-    const text = (await request(t.rt.app.callback()).get('/metrics')).text;
+    const text = (await request(metricsListener(t.rt.metrics)).get('/metrics')).text;
     expect(text).toMatch(/wechat_pushes_total\{type="text"\} 1/);
     expect(text).toMatch(/wechat_replies_total\{kind="text"\} 1/);
     expect(text).toContain('wechat_push_duration_seconds_bucket');
+    await t.close();
+  });
+
+  it('serves only GET /metrics on the metrics listener', async () => {
+    const t = await testApp();
+    const metrics = request(metricsListener(t.rt.metrics));
+    expect((await metrics.get('/metrics?x=1')).status).toBe(200);
+    for (const path of ['/METRICS', '/metrics/', '/healthz', '/wechat', '/']) expect((await metrics.get(path)).status).toBe(404);
+    expect((await metrics.post('/metrics')).status).toBe(405);
     await t.close();
   });
 

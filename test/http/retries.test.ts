@@ -37,6 +37,18 @@ function retrySuite(name: string, makeStore: () => Promise<Store>) {
       expect(await f.say('1')).toContain('身份证号码');
     });
 
+    it('tells apart two messages without a MsgId sent in the same second, and still answers a retry alike', async () => {
+      const f = a.follower();
+      const when = { createTime: ts(), timestampSeconds: ts() };
+      const question = signedText(f.openid, '每年认证几次', when);
+      const start = signedText(f.openid, '认证', when);
+      const answer = await contentOf(await send(a, question));
+      const started = await contentOf(await send(b, start));
+      expect(answer).toContain('一次');
+      expect(started).toContain('办理须知');
+      expect(await contentOf(await send(b, question))).toBe(answer);
+    });
+
     it('handles three deliveries arriving at once at two instances exactly once', async () => {
       const f = a.follower();
       await f.tap('CERT_START');

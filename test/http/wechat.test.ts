@@ -1,8 +1,10 @@
+import { Writable } from 'node:stream';
 import request from 'supertest';
+import { createLogger } from '../../src/log';
 import { WechatCrypto } from '../../src/wechat';
 import { Clock, testApp, type TestApp } from '../helpers/app';
 import {
-  TEST_ACCOUNT, TEST_APP_ID, TEST_PREVIOUS_AES_KEY, TEST_TOKEN, buildVerifyQuery, openReply, signedImage, signedText, signedXml, textXml, verifyQuery,
+  TEST_ACCOUNT, TEST_APP_ID, TEST_PREVIOUS_AES_KEY, TEST_TOKEN, buildVerifyQuery, openReply, openTestReply, signedImage, signedText, signedXml, textXml, verifyQuery,
 } from '../helpers/push';
 
 let t: TestApp;
@@ -17,16 +19,24 @@ const post = (push: { query: Record<string, string>; body: string }) =>
 const nowS = () => Math.floor(t.clock.ms / 1000);
 
 describe('URL verification', () => {
+  it.each([301, -301])('refuses a correctly signed GET whose timestamp is %i seconds off', async (skew) => {
+    const res = await request(t.rt.app.callback()).get('/wechat').query(verifyQuery('1234567890abc', nowS() + skew));
+    expect(res.status).toBe(401);
+    expect(res.text).not.toContain('1234567890abc');
+  });
+
   it('answers a correctly signed GET with the echostr, unchanged, as plain text', async () => {
     const res = await request(t.rt.app.callback()).get('/wechat').query(verifyQuery('1234567890abc'));
     expect(res.status).toBe(200);
     expect(res.text).toBe('1234567890abc');
   });
 
-  it('refuses a GET signed with another token', async () => {
-    const res = await request(t.rt.app.callback()).get('/wechat').query(buildVerifyQuery('wrongtoken', 'e'));
+  it('refuses a GET signed with another token, without echoing the echostr', async () => {
+    // WeChat (or whoever probes the URL) counts it verified when the body holds the echostr.
+    const echostr = 'echo7f3a9c1d5b2e';
+    const res = await request(t.rt.app.callback()).get('/wechat').query(buildVerifyQuery('wrongtoken', echostr));
     expect(res.status).toBe(401);
-    expect(res.text).not.toContain('e\n');
+    expect(res.text).not.toContain(echostr);
   });
 });
 
@@ -82,15 +92,38 @@ describe('bad input is refused and changes nothing', () => {
     expect(await stateOf('opn_stale')).toBeNull();
   });
 
-  it('a body over 1 MiB gets 413', async () => {
-    const push = signedText('opn_big', '认证', { timestampSeconds: nowS() });
-    const res = await post({ query: push.query, body: push.body + ' '.repeat(1024 * 1024 + 1) });
+  // Real pushes are a few hundred bytes; README promises 413 for a body over 64 KiB.
+  const MAX_BODY = 64 * 1024;
+  const paddedTo = (bytes: number, openid: string) => {
+    const push = signedText(openid, '认证', { timestampSeconds: nowS() });
+    return { query: push.query, body: push.body + ' '.repeat(bytes - Buffer.byteLength(push.body, 'utf8')) };
+  };
+
+  it('a body of one byte over 64 KiB gets 413 and is not handled', async () => {
+    const res = await post(paddedTo(MAX_BODY + 1, 'opn_big'));
     expect(res.status).toBe(413);
+    expect(await stateOf('opn_big')).toBeNull();
+  });
+
+  it('a body of exactly 64 KiB is still answered', async () => {
+    const res = await post(paddedTo(MAX_BODY, 'opn_64k'));
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<ToUserName><![CDATA[opn_64k]]></ToUserName>');
   });
 
   it('malformed XML gets 400', async () => {
     const push = signedXml('opn_bad', '<xml><ToUserName>gh', { timestampSeconds: nowS() });
     expect((await post(push)).status).toBe(400);
+  });
+
+  it.each([
+    ['content after the root element', (xml: string) => `${xml}<xml><MsgType>event</MsgType></xml>`],
+    ['a control character', (xml: string) => xml.replace('认证', '认\u0007证')],
+  ])('XML with %s gets 400 and changes nothing', async (_name, spoil) => {
+    const xml = spoil(textXml({ to: TEST_ACCOUNT, from: 'opn_spoilt', content: '认证' }));
+    const res = await post(signedXml('opn_spoilt', xml, { mode: 'safe', timestampSeconds: nowS() }));
+    expect(res.status).toBe(400);
+    expect(await stateOf('opn_spoilt')).toBeNull();
   });
 
   it('XML with a DOCTYPE or entity declarations is refused and never expanded', async () => {
@@ -128,16 +161,45 @@ describe('message types', () => {
   });
 });
 
-describe('with WECHAT_REQUIRE_ENCRYPTION=true', () => {
-  it('refuses a plaintext push, whose body no signature covers, and still answers an encrypted one', async () => {
-    const clock = new Clock(Date.now());
-    const strict = await testApp({ clock, env: { WECHAT_REQUIRE_ENCRYPTION: 'true' } });
-    const ts = Math.floor(clock.ms / 1000);
-    const call = (p: { query: Record<string, string>; body: string }) => request(strict.rt.app.callback()).post('/wechat').query(p.query).type('text/xml').send(p.body);
-    expect((await call(signedText('opn_strict', '认证', { timestampSeconds: ts }))).status).toBe(401);
-    expect(await strict.store.get('f:{opn_strict}:state')).toBeNull();
-    expect((await call(signedText('opn_strict', '认证', { mode: 'safe', timestampSeconds: ts }))).status).toBe(200);
-    await strict.close();
+describe('pushes other SDKs send without MsgId', () => {
+  it('get an answer, not a 400, and their retry the same answer', async () => {
+    const xml = `<xml><ToUserName><![CDATA[${TEST_ACCOUNT}]]></ToUserName><FromUserName><![CDATA[opn_noid]]></FromUserName><CreateTime>${nowS()}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[帮助]]></Content></xml>`;
+    const push = signedXml('opn_noid', xml, { mode: 'safe', timestampSeconds: nowS() });
+    const first = await post(push);
+    expect(first.status).toBe(200);
+    const content = (await openTestReply(first.text)).Content;
+    expect(content).toContain('常见问题');
+    expect((await openTestReply((await post(push)).text)).Content).toBe(content);
   });
 });
 
+describe('routes match exactly', () => {
+  it.each([
+    ['GET', '/WECHAT'], ['GET', '/wechat/'], ['POST', '/Wechat'], ['POST', '/wechat/'],
+    ['GET', '/HEALTHZ'], ['GET', '/healthz/'], ['GET', '/metrics'], ['GET', '/METRICS'], ['GET', '/metrics/'],
+  ])('%s %s is not found', async (method, path) => {
+    const push = signedText('opn_route', '认证', { timestampSeconds: nowS() });
+    const api = request(t.rt.app.callback());
+    const res = method === 'GET' ? await api.get(path).query(verifyQuery('e')) : await api.post(path).query(push.query).type('text/xml').send(push.body);
+    expect(res.status).toBe(404);
+    expect(res.text).not.toContain('wechat_pushes_total');
+    expect(await t.store.get('f:{opn_route}:state')).toBeNull();
+  });
+});
+
+describe('refused requests', () => {
+  it('are counted but not logged at info level, so a flood does not flood the logs', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+    const clock = new Clock(Date.now());
+    const quiet = await testApp({ clock, overrides: { logger: createLogger('info', sink) } });
+    const before = lines.length;
+    for (let i = 0; i < 5; i++) {
+      const forged = signedText('opn_flood', '认证', { token: 'wrongtoken', timestampSeconds: Math.floor(clock.ms / 1000) });
+      expect((await request(quiet.rt.app.callback()).post('/wechat').query(forged.query).type('text/xml').send(forged.body)).status).toBe(401);
+    }
+    expect(lines.slice(before)).toEqual([]);
+    expect(await quiet.rt.metrics.registry.metrics()).toMatch(/wechat_errors_total\{reason="bad_signature"\} 5/);
+    await quiet.close();
+  });
+});

@@ -106,14 +106,31 @@ describeRedis('against a real redis-server', () => {
 });
 
 describe('the memory store with a clock', () => {
-  it('expires entries by its clock and sweeps them from memory', async () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('expires entries by its clock', async () => {
     let t = 1000;
     const store = createMemoryStore({ now: () => t });
     await store.set('a', '1', 100);
+    t += 99;
+    expect(await store.get('a')).toBe('1');
+    t += 2;
+    expect(await store.get('a')).toBeNull();
+    await store.close();
+  });
+
+  it('sweeps expired entries that nobody reads again from memory', async () => {
+    // Fake timers run the periodic sweep on demand; nothing reads 'a' again, so only the sweep can drop it.
+    jest.useFakeTimers();
+    let t = 1000;
+    const store = createMemoryStore({ now: () => t, sweepMs: 1000 });
+    await store.set('a', '1', 100);
     await store.set('b', '2');
     t += 101;
-    expect(await store.get('a')).toBeNull();
+    expect(store.size()).toBe(2);
+    jest.advanceTimersByTime(1000);
     expect(store.size()).toBe(1);
+    expect(await store.get('b')).toBe('2');
     await store.close();
   });
 });

@@ -36,7 +36,7 @@ describe('buildPush, signing as WeChat does', () => {
 
 describe('buildVerifyQuery', () => {
   it('builds a GET that verifyUrl accepts', () => {
-    expect(verifyUrl(buildVerifyQuery(TEST_TOKEN, 'abc'), TEST_TOKEN)).toBe('abc');
+    expect(verifyUrl(buildVerifyQuery(TEST_TOKEN, 'abc'), TEST_TOKEN, Math.floor(Date.now() / 1000))).toBe('abc');
   });
 });
 
@@ -61,7 +61,8 @@ describe('test helpers', () => {
   it('build pushes the protocol layer opens with the shared test credentials', async () => {
     const now = Math.floor(Date.now() / 1000);
     for (const mode of ['plain', 'compat', 'safe'] as const) {
-      const opened = await openPush({ ...signedText('opn_1', '你好', { mode }), token: TEST_TOKEN, crypto: testCrypto(), nowSeconds: now });
+      const crypto = mode === 'plain' ? null : testCrypto();
+      const opened = await openPush({ ...signedText('opn_1', '你好', { mode }), token: TEST_TOKEN, crypto, nowSeconds: now });
       expect(opened.message).toMatchObject({ msgType: 'text', fromUserName: 'opn_1', toUserName: TEST_ACCOUNT, content: '你好' });
     }
     expect(testCrypto().appId).toBe(TEST_APP_ID);

@@ -82,13 +82,38 @@ describe('toInbound refusals', () => {
     expect(thrown(() => toInbound({ ...fields, [name]: '' }))).toMatchObject({ reason: 'missing_field', status: 400, detail: name });
   });
 
-  it('refuses a text message without MsgId, which deduplication relies on', () => {
-    expect(thrown(() => toInbound({ ToUserName: 'gh', FromUserName: 'o', CreateTime: '1', MsgType: 'text', Content: 'x' }))).toMatchObject({ reason: 'missing_field' });
+  it('refuses a CreateTime that is not a number of seconds as bad_field: deduplication relies on it', () => {
+    expect(thrown(() => toInbound({ ToUserName: 'gh', FromUserName: 'o', CreateTime: '17e8', MsgType: 'event', Event: 'unsubscribe' }))).toMatchObject({ reason: 'bad_field' });
   });
 
-  it('refuses a CreateTime or a coordinate that is not a number as bad_field', () => {
-    expect(thrown(() => toInbound({ ToUserName: 'gh', FromUserName: 'o', CreateTime: '17e8', MsgType: 'event', Event: 'unsubscribe' }))).toMatchObject({ reason: 'bad_field' });
-    expect(thrown(() => toInbound({ ...{ ToUserName: 'gh', FromUserName: 'o', CreateTime: '1' }, MsgType: 'event', Event: 'LOCATION', Latitude: 'north', Longitude: '1' }))).toMatchObject({ reason: 'bad_field', detail: 'Latitude' });
+  it('refuses an event without its Event', () => {
+    expect(thrown(() => toInbound({ ToUserName: 'gh', FromUserName: 'o', CreateTime: '1', MsgType: 'event', EventKey: 'K' }))).toMatchObject({ reason: 'missing_field', detail: 'Event' });
+  });
+});
+
+describe('toInbound, leniency with what the service does not need', () => {
+  const base = { ToUserName: 'gh', FromUserName: 'o', CreateTime: '1700000000' };
+  const common_ = { toUserName: 'gh', fromUserName: 'o', createTime: 1700000000 };
+
+  it('reads a text message without MsgId, leaving msgId absent', () => {
+    expect(toInbound({ ...base, MsgType: 'text', Content: 'x' })).toEqual({ ...common_, msgType: 'text', content: 'x' });
+    expect(toInbound({ ...base, MsgType: 'text', Content: 'x', MsgId: '' })).not.toHaveProperty('msgId');
+  });
+
+  it('reads MsgID, as some pushes spell it', () => {
+    expect(toInbound({ ...base, MsgType: 'text', Content: 'x', MsgID: '42' })).toMatchObject({ msgId: '42' });
+    expect(toInbound({ ...base, MsgType: 'voice', MediaId: 'm', MsgID: '43' })).toMatchObject({ msgId: '43' });
+  });
+
+  it('reads media messages without MediaId, Format or Url', () => {
+    expect(toInbound({ ...base, MsgType: 'voice', MsgId: '1' })).toEqual({ ...common_, msgType: 'voice', msgId: '1', mediaId: '', format: '' });
+    expect(toInbound({ ...base, MsgType: 'image', PicUrl: 'http://p/1.jpg', MsgId: '2' })).toEqual({ ...common_, msgType: 'image', msgId: '2', picUrl: 'http://p/1.jpg', mediaId: '' });
+    expect(toInbound({ ...base, MsgType: 'link', Title: 'T', MsgId: '3' })).toMatchObject({ msgType: 'link', url: '' });
+  });
+
+  it('leaves out coordinates that are missing or not numbers', () => {
+    expect(toInbound({ ...base, MsgType: 'event', Event: 'LOCATION', Latitude: 'north', Longitude: '113.3', Precision: '' })).toEqual({ ...common_, msgType: 'event', event: 'LOCATION', longitude: 113.3 });
+    expect(toInbound({ ...base, MsgType: 'location', Label: 'L', MsgId: '4' })).toEqual({ ...common_, msgType: 'location', msgId: '4', label: 'L' });
   });
 });
 
@@ -109,8 +134,31 @@ describe('parseXmlFields', () => {
     ['an empty body', ''],
     ['plain text', 'hello'],
     ['JSON', '{"MsgType":"text"}'],
+    ['text after the root', '<xml><MsgType>text</MsgType></xml>trailing'],
+    ['a second root', '<xml><MsgType>text</MsgType></xml><xml><MsgType>image</MsgType></xml>'],
+    ['an element after the root', '<xml><MsgType>text</MsgType></xml><B/>'],
+    ['an entity after the root', '<xml><MsgType>text</MsgType></xml>&amp;'],
+    ['a NUL after the root', '<xml><MsgType>text</MsgType></xml>\u0000'],
+    ['a control character in text', '<xml><MsgType>text</MsgType><Content>a\u0001b</Content></xml>'],
+    ['a NUL inside CDATA', '<xml><MsgType>text</MsgType><Content><![CDATA[a\u0000b]]></Content></xml>'],
+    ['an escape character', '<xml><MsgType>text</MsgType><Content>\u001b[31m</Content></xml>'],
+    ['a form feed', '<xml>\f<MsgType>text</MsgType></xml>'],
+    ['U+FFFF', '<xml><MsgType>text</MsgType><Content>\uFFFF</Content></xml>'],
   ])('refuses %s as malformed_xml', async (_name, body) => {
     await expect(parseXmlFields(body)).rejects.toMatchObject({ reason: 'malformed_xml', status: 400 });
+  });
+
+  it.each([
+    ['whitespace', '<xml><MsgType>text</MsgType></xml>\r\n  \t'],
+    ['a comment', '<xml><MsgType>text</MsgType></xml><!-- sent by a proxy -->'],
+    ['a processing instruction', '<xml><MsgType>text</MsgType></xml><?pi x?>'],
+  ])('accepts %s after the root, which XML allows', async (_name, body) => {
+    expect(await parseXmlFields(body)).toEqual({ MsgType: 'text' });
+  });
+
+  it('keeps tab, LF and CR, which XML allows, and DEL and C1 characters', async () => {
+    const fields = await parseXmlFields('<xml><Content><![CDATA[a\tb\r\nc\u007f\u0085]]></Content></xml>');
+    expect(fields.Content).toBe('a\tb\r\nc\u007f\u0085');
   });
 
   const billionLaughs =
