@@ -28,6 +28,13 @@ export interface Store {
    * update a follower's state without lost updates (read, compute, compareAndSet, retry on false).
    */
   compareAndSet(key: string, expected: string | null, next: Write, also?: readonly KeyedWrite[]): Promise<boolean>;
+  /**
+   * Every key matching `pattern` (Redis glob: `*` and `?`) with its value, a batch at a time, for
+   * a daily job that walks one kind of key (the reminders), never for answering a follower. Keys
+   * come without the adapter's prefix. As with Redis SCAN, a key written or deleted during the
+   * walk may or may not be seen, and under Cluster every master is walked in turn.
+   */
+  scan(pattern: string, batch?: number): AsyncIterable<ReadonlyArray<readonly [key: string, value: string]>>;
   /** Resolves when the backing store answers; rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
