@@ -29,6 +29,19 @@ export function cycleAt(cert: CertSettings, ms: number): CertSettings {
   return { ...cert, cycle: year, windowStart: `${year}${cert.windowStart.slice(4)}`, windowEnd: `${year}${cert.windowEnd.slice(4)}` };
 }
 
+/**
+ * The window of any cycle: the one in force for its own year, the same days of the year for
+ * another (what a window that follows the clock does, and the best guess for a year the office
+ * has not set yet). Reminders use it to know how long what they keep is needed.
+ */
+export function windowOf(cert: CertSettings, cycle: number): { readonly windowStart: string; readonly windowEnd: string } {
+  if (cycle === cert.cycle) return { windowStart: cert.windowStart, windowEnd: cert.windowEnd };
+  return { windowStart: `${cycle}${cert.windowStart.slice(4)}`, windowEnd: `${cycle}${cert.windowEnd.slice(4)}` };
+}
+
+/** The date `days` after (or before, negative) `date`, both YYYY-MM-DD. */
+export const addDays = (date: string, days: number): string => chinaDate(chinaMidnight(date) + days * 24 * 3600_000);
+
 export function phaseOf(cert: CertSettings, today: string): Phase {
   if (today < cert.windowStart) return 'before';
   return today > cert.windowEnd ? 'after' : 'during';

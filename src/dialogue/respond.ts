@@ -2,6 +2,7 @@ import { minutesOf } from '../calendar';
 import { CLICK_KEYS } from '../menu-keys';
 import { numbered, parseNumber } from './choice';
 import { parseName } from './person';
+import { beganWrites, consentCommand } from './reminders';
 import { STEPS } from './steps';
 import { assertNever, type Action, type Ctx, type Dialogue, type FollowerState, type Input, type Line, type Need, type Outcome, type Paragraph, type PreCtx } from './types';
 
@@ -40,9 +41,11 @@ function route(s: FollowerState, input: Input, ctx: Ctx): Outcome {
     case 'silent':
       return { state: s, reply: { silent: true }, writes: [], effects: [] };
     case 'unsubscribe':
-      return { state: null, reply: { silent: true }, writes: [], effects: [] };
-    case 'subscribe':
-      return d ? say(s, [welcome(ctx)], [{ key: 'inDialogue' }, prompt(d, ctx)]) : say({ ...s, choices: HOME }, [welcome(ctx)]);
+      return { state: null, reply: { silent: true }, writes: [{ type: 'reminders', change: 'unfollowed' }], effects: [] };
+    case 'subscribe': {
+      const out = d ? say(s, [welcome(ctx)], [{ key: 'inDialogue' }, prompt(d, ctx)]) : say({ ...s, choices: HOME }, [welcome(ctx)]);
+      return { ...out, writes: [{ type: 'reminders', change: 'followed' }] };
+    }
     case 'unsupported':
     case 'voiceUnclear': {
       const line: Line = { key: input.kind };
@@ -104,6 +107,8 @@ function idle(s: FollowerState, text: string, ctx: Ctx): Outcome {
   if (ctx.content.is(text, 'help')) return topics(s, ctx);
   if (ctx.content.is(text, 'greet')) return say({ ...s, choices: HOME }, [welcome(ctx)]);
   if (ctx.content.is(text, 'exit') || ctx.content.is(text, 'back')) return say({ ...s, choices: HOME }, [{ key: 'nothingToExit' }]);
+  const consent = consentCommand(text, ctx);
+  if (consent) return { ...say(s, consent.line), writes: [consent.write] };
   const n = parseNumber(text);
   if (n !== null && s.choices?.length) {
     const action = s.choices[n - 1];
@@ -138,6 +143,8 @@ function inDialogue(s: FollowerState, d: Dialogue, text: string, ctx: Ctx): Outc
   if (ctx.content.is(text, 'start')) return def.done ? begin(s, ctx) : again([{ key: 'inDialogue' }]);
   if (ctx.content.is(text, 'help')) return again([{ key: 'helpInDialogue' }]);
   if (ctx.content.is(text, 'greet')) return again([{ key: 'inDialogue' }]);
+  const consent = consentCommand(text, ctx);
+  if (consent) return { ...again(consent.line), writes: [consent.write] };
 
   // A question typed at the name step must never become someone's name.
   if (d.step === 'name') {
@@ -149,7 +156,7 @@ function inDialogue(s: FollowerState, d: Dialogue, text: string, ctx: Ctx): Outc
   if ('next' in r) {
     const acknowledged = r.acknowledged ?? s.acknowledged;
     const state: FollowerState = { v: 1, dialogue: r.next, ...(acknowledged ? { acknowledged: true } : {}) };
-    return { state, reply: { say: r.reply ?? [[prompt(r.next, ctx)]] }, writes: r.writes ?? [], effects: r.effects ?? [] };
+    return { state, reply: { say: r.reply ?? [[prompt(r.next, ctx)]] }, writes: [...(r.writes ?? []), ...beganWrites(d, r.next, ctx)], effects: r.effects ?? [] };
   }
   const m = ctx.faq.match(text);
   if (m.kind === 'answer') return answerThenAgain(m.id);
