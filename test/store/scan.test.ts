@@ -16,7 +16,7 @@ function scanContract(name: string, make: () => Promise<Store>, cleanup: () => P
     });
 
     const all = async (pattern: string, batch?: number) => {
-      const seen: [string, string][] = [];
+      const seen: (readonly [string, string])[] = [];
       let batches = 0;
       for await (const b of store.scan(pattern, batch)) {
         batches += 1;
