@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { DEV_API_BASE, loadConfig } from '../src/config';
+import { DEV_FACEID, DEV_FACEID_PORT, startFakeFaceId, type FakeFaceId } from '../src/dev/fake-faceid';
 import { startFakeWechatApi, type FakeWechatApi } from '../src/dev/fake-wechat-api';
 import { createChatSession, HELP, runLine, type ChatOptions } from '../src/dev/chat';
 import { formatCustomerService } from '../src/dev/chat/format';
@@ -15,16 +16,20 @@ import { WechatCrypto } from '../src/wechat/crypto';
  */
 const DEV_API_BASE_PORT = Number(new URL(DEV_API_BASE).port);
 
-const USAGE = `usage: chat [--url http://localhost:3000] [--token T] [--aes-key KEY [--app-id ID] [--compat]] [--api-port 3001] [--openid ID]
+const USAGE = `usage: chat [--url http://localhost:3000] [--token T] [--aes-key KEY [--app-id ID] [--compat]] [--api-port 3001] [--openid ID] [--faceid [--faceid-port 3002]]
   --url       the server (its /wechat route when no path is given)
   --token     the server's WECHAT_TOKEN (default: $WECHAT_TOKEN or the development default)
   --aes-key   safe mode with this EncodingAESKey (the server's WECHAT_ENCODING_AES_KEY); --compat for compatible mode
   --app-id    the appid sealed into safe-mode pushes (default: $WECHAT_APP_ID or the development default)
-  --api-port  where to play WeChat's API for the server (default ${DEV_API_BASE_PORT}, where development settings point it; 0: don't)`;
+  --api-port  where to play WeChat's API for the server (default ${DEV_API_BASE_PORT}, where development settings point it; 0: don't)
+  --faceid    also play Tencent's FaceID (API and provider page) on --faceid-port (default ${DEV_FACEID_PORT}) for a server
+              started with FACE_CHECK_PROVIDER=tencent and FACEID_ENDPOINT=http://127.0.0.1:${DEV_FACEID_PORT} (the command is printed)`;
 
 export interface ChatSetup {
   readonly session: ChatOptions;
   readonly apiPort: number;
+  /** Where to play FaceID, with the credentials the server signs with; null: don't. */
+  readonly faceId: { readonly port: number; readonly secretId: string; readonly secretKey: string; readonly ruleId: string } | null;
 }
 
 /** Flags and environment → what to start. Defaults follow what `npm start` runs with in development. */
@@ -39,6 +44,8 @@ export function chatSetup(argv: readonly string[], env: NodeJS.ProcessEnv): Chat
       compat: { type: 'boolean' },
       'api-port': { type: 'string' },
       openid: { type: 'string' },
+      faceid: { type: 'boolean' },
+      'faceid-port': { type: 'string' },
     },
     strict: true,
   });
@@ -55,7 +62,28 @@ export function chatSetup(argv: readonly string[], env: NodeJS.ProcessEnv): Chat
     ...(values.openid ? { openid: values.openid } : {}),
     ...(aesKey ? { mode: values.compat ? 'compat' : 'safe', crypto: new WechatCrypto(values['app-id'] ?? dev.wechat.appId, [aesKey]) } : {}),
   };
-  return { session, apiPort };
+  const faceIdPort = Number(values['faceid-port'] ?? DEV_FACEID_PORT);
+  if (!Number.isInteger(faceIdPort) || faceIdPort < 1 || faceIdPort > 65535) throw new Error(`--faceid-port must be a port number, not ${values['faceid-port']}`);
+  // The fake checks signatures with the credentials the server will sign with: the environment's, or public development ones.
+  const faceId = values.faceid
+    ? {
+        port: faceIdPort,
+        secretId: env['TENCENTCLOUD_SECRET_ID'] || DEV_FACEID.secretId,
+        secretKey: env['TENCENTCLOUD_SECRET_KEY'] || DEV_FACEID.secretKey,
+        ruleId: env['FACEID_RULE_ID'] || DEV_FACEID.ruleId,
+      }
+    : null;
+  return { session, apiPort, faceId };
+}
+
+/**
+ * The command that starts a development server checking faces with the fake FaceID `f` plays.
+ * Only the public development credentials are printed; credentials from the environment never are.
+ */
+export function faceIdServerCommand(f: NonNullable<ChatSetup['faceId']>): string {
+  const endpoint = `FACE_CHECK_PROVIDER=tencent FACEID_ENDPOINT=http://127.0.0.1:${f.port}`;
+  if (f.secretKey !== DEV_FACEID.secretKey) return `${endpoint} npm start   (with the same TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY and FACEID_RULE_ID)`;
+  return `${endpoint} TENCENTCLOUD_SECRET_ID=${f.secretId} TENCENTCLOUD_SECRET_KEY=${f.secretKey} FACEID_RULE_ID=${f.ruleId} npm start`;
 }
 
 async function main(): Promise<void> {
@@ -87,8 +115,20 @@ async function main(): Promise<void> {
     }
   }
 
+  let faceId: FakeFaceId | null = null;
+  if (setup.faceId) {
+    try {
+      faceId = await startFakeFaceId({ ...setup.faceId, host: '127.0.0.1' });
+    } catch (err) {
+      print([`! cannot play FaceID on port ${setup.faceId.port} (${(err as Error).message})`]);
+    }
+  }
+
   print([
     `WeChat simulator → ${setup.session.url}  (${setup.session.mode ?? 'plain'} mode)`,
+    faceId && setup.faceId
+      ? `Tencent FaceID is played on ${faceId.url} (API and provider page). Start the server with:\n  ${faceIdServerCommand(setup.faceId)}`
+      : '',
     api
       ? `WeChat's API is played on ${api.url}; a server started with development settings uses it, others need WECHAT_API_BASE=${api.url} to show their customer-service messages here.`
       : '',
@@ -106,6 +146,7 @@ async function main(): Promise<void> {
   }
   rl.close();
   await api?.close();
+  await faceId?.close();
 }
 
 if (require.main === module) {

@@ -1,10 +1,13 @@
 import path from 'node:path';
 import type Koa from 'koa';
-import { cycleAt } from './calendar';
+import { cycleAt, todayAt, type Phase } from './calendar';
 import { assertServerConfig, type Config } from './config';
 import { loadContent, type Content } from './content';
-import type { FaqPort } from './dialogue/types';
-import { formatAnswer, listTopics, loadKnowledgeBase, match, type KnowledgeBase } from './faq';
+import type { FaqMatch, FaqPort } from './dialogue/types';
+import { assertNever } from './never';
+import { classify, formatAnswer, formatTwo, listTopics, loadKnowledgeBase, type KnowledgeBase, type Words } from './faq';
+import type { FaceCheckProvider } from './face-check/provider';
+import { createTencentFaceCheck } from './face-check/tencent';
 import { createApp } from './http/app';
 import { createLogger, type Logger } from './log';
 import { createMetrics, type Metrics } from './metrics';
@@ -15,6 +18,7 @@ import { createReminderOutbox, createReminders, loadReminderTemplates, onNotFoll
 import { TEMPLATES_DIR } from './paths';
 import { createMemoryStore, createRedisStore, type Store } from './store';
 import { layout, type Layout } from './store/layout';
+import { createStats, type Stats } from './stats';
 import { createCustomerServiceNotifier, createWechatApiClient } from './wechat-api';
 import { WechatCrypto } from './wechat';
 
@@ -30,6 +34,7 @@ export interface Runtime {
   /** The reminders' own outbox (template messages, one at a time across instances). */
   readonly reminderOutbox: Outbox;
   readonly reminders: Reminders;
+  readonly stats: Stats;
   /** Turns /readyz red (draining) before the server stops accepting. */
   beginShutdown(): void;
   close(): Promise<void>;
@@ -46,41 +51,72 @@ export interface Overrides {
   readonly now?: () => number;
   readonly templatesDir?: string;
   readonly defaultMetrics?: boolean;
+  /** Instead of the provider the settings name (FACE_CHECK_PROVIDER). */
+  readonly faceCheckProvider?: FaceCheckProvider | null;
 }
 
 /**
- * The knowledge base of the cycle in force: its answers carry the window's dates, so a new year
- * gets a freshly rendered one (built once per year).
+ * The knowledge base of the cycle and phase in force: its answers carry the window's dates and say
+ * what matters today (not yet / now, before the end / still possible, paid back), so a new year or
+ * a new phase gets a freshly rendered one (built a few times a year).
  */
-function faqOfCycle(dir: string, content: Content, cycle: () => number): FaqPort {
-  let cached: { cycle: number; port: FaqPort } | undefined;
+function faqOfCycle(dir: string, content: Content, moment: () => { cycle: number; phase: Phase }): FaqPort {
+  let cached: { key: string; port: FaqPort } | undefined;
   const current = (): FaqPort => {
-    const c = cycle();
-    if (cached?.cycle !== c) cached = { cycle: c, port: faqPort(loadKnowledgeBase(dir, content.vars)) };
+    const { cycle, phase } = moment();
+    const key = `${cycle}:${phase}`;
+    if (cached?.key !== key) cached = { key, port: faqPort(loadKnowledgeBase(dir, content.vars, phase), content.commands) };
     return cached.port;
   };
   current();
-  return { match: (text) => current().match(text), answer: (id) => current().answer(id), topics: () => current().topics() };
+  return { match: (text) => current().match(text), answer: (id, also) => current().answer(id, also), topics: () => current().topics() };
 }
 
-/** The knowledge base as the dialogue uses it: answers come out formatted (问：… 答：…). */
-export function faqPort(kb: KnowledgeBase): FaqPort {
+/** The knowledge base as the dialogue uses it: what a text is (`classify`), answers formatted (问：… 答：…). */
+export function faqPort(kb: KnowledgeBase, words: Words): FaqPort {
   const byId = new Map(kb.entries.map((e) => [e.id, e]));
   const topics = listTopics(kb);
+  // Followers ask the same few questions in the same words: a reading is kept per text (for this
+  // cycle and phase, as the port is), bounded, so the hot path skips the matcher for them.
+  const seen = new Map<string, FaqMatch>();
+  const classified = (text: string): FaqMatch => {
+    const c = classify(kb, words, text);
+    switch (c.kind) {
+      case 'answer': {
+        const [a, b] = c.entries;
+        return b ? { kind: 'answer', id: a.id, also: b.id } : { kind: 'answer', id: a.id };
+      }
+      case 'suggest':
+        return { kind: 'suggest', options: c.entries.map(({ id, question }) => ({ id, question })) };
+      case 'command':
+      case 'vague':
+      case 'pleasantry':
+      case 'none':
+        return c;
+      default:
+        return assertNever(c);
+    }
+  };
   return {
     match(text) {
-      const m = match(kb, text);
-      if (m.kind === 'answer') return { kind: 'answer', id: m.entry.id, text: formatAnswer(m.entry) };
-      if (m.kind === 'suggest') return { kind: 'suggest', options: m.entries.map(({ id, question }) => ({ id, question })) };
+      let m = seen.get(text);
+      if (m === undefined) {
+        m = classified(text);
+        if (seen.size >= MATCH_CACHE_SIZE) seen.delete(seen.keys().next().value!);
+        seen.set(text, m);
+      }
       return m;
     },
-    answer: (id) => {
+    answer: (id, also) => {
       const e = byId.get(id);
-      return e ? formatAnswer(e) : null;
+      if (!e) return null;
+      const f = also === undefined ? undefined : byId.get(also);
+      return f ? formatTwo(e, f) : formatAnswer(e);
     },
     topics: () => topics,
   };
 }
+const MATCH_CACHE_SIZE = 5000;
 
 /** The composition root, without listening: config → store → content → API client → app. */
 export async function compose(config: Config, o: Overrides = {}): Promise<Runtime> {
@@ -90,12 +126,15 @@ export async function compose(config: Config, o: Overrides = {}): Promise<Runtim
   const templatesDir = o.templatesDir ?? TEMPLATES_DIR;
   if (config.defaultsUsed.length) logger.warn({ settings: config.defaultsUsed }, 'development defaults in use: fine on a laptop, never for a real account');
   if (config.env === 'production' && config.faceCheckProvider === 'stub') {
-    logger.warn('FACE_CHECK_PROVIDER=stub: face checks are SIMULATED and anyone holding a link can pass it; replace it with a real provider before real certifications');
+    logger.warn('FACE_CHECK_PROVIDER=stub: face checks are SIMULATED and anyone holding a link can pass it; set FACE_CHECK_PROVIDER=tencent before real certifications');
   }
   const windowNow = () => cycleAt(config.cert, now());
   const content = loadContent(templatesDir, windowNow);
   const reminderTemplates = loadReminderTemplates(templatesDir, content, Math.max(...config.reminders.daysBeforeEnd));
-  const faq = faqOfCycle(path.join(templatesDir, 'faq'), content, () => windowNow().cycle);
+  const faq = faqOfCycle(path.join(templatesDir, 'faq'), content, () => {
+    const today = todayAt(config.cert, now());
+    return { cycle: today.cert.cycle, phase: today.phase };
+  });
   let store = o.store;
   if (!store) {
     if (config.redis) {
@@ -120,22 +159,28 @@ export async function compose(config: Config, o: Overrides = {}): Promise<Runtim
     { store, layout: storeLayout, config, content, templates: reminderTemplates, outbox: reminderOutbox, logger, metrics, now },
     { schedule: o.schedule ?? true },
   );
+  const stats = createStats({ store, layout: storeLayout, cert: config.cert, categories: content.categories.map((c) => c.name), logger, now });
+  const faceCheckProvider = o.faceCheckProvider !== undefined ? o.faceCheckProvider : config.faceId ? createTencentFaceCheck(config.faceId) : null;
+  if (config.faceId) logger.info({ provider: 'tencent', endpoint: new URL(config.faceId.endpoint).host }, 'face checks by Tencent Cloud 人脸核身');
   const crypto = config.wechat.aesKeys.length ? new WechatCrypto(config.wechat.appId, config.wechat.aesKeys) : null;
   let shuttingDown = false;
 
   const app = createApp({
     config, store, layout: storeLayout, content, logger, metrics, now, crypto, outbox, recordsKey,
-    faq,
+    faq, stats,
+    faceCheckProvider,
     pagesDir: path.join(templatesDir, 'face-check'),
+    adminDir: path.join(templatesDir, 'admin'),
     shuttingDown: () => shuttingDown,
   });
   return {
-    app, config, store, logger, metrics, content, layout: storeLayout, outbox, reminderOutbox, reminders,
+    app, config, store, logger, metrics, content, layout: storeLayout, outbox, reminderOutbox, reminders, stats,
     beginShutdown() {
       shuttingDown = true;
     },
     async close() {
       shuttingDown = true;
+      await stats.close();
       await reminders.close().catch((err: Error) => logger.warn({ err: { message: err.message } }, 'reminders did not close cleanly'));
       for (const box of [outbox, reminderOutbox]) await box.close().catch((err: Error) => logger.warn({ err: { message: err.message } }, 'outbox did not close cleanly'));
       await store.close();

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { parsePasswordHash, type PasswordHash } from './admin/password';
 import { chinaDate } from './calendar';
-import { parsePublicKey } from './records/envelope';
 import { bindHost, redisUrl, webUrl } from './config-fields';
+import { parsePublicKey } from './records/envelope';
 
 /**
  * Every setting, read once from the environment, validated and frozen. Start-up stops with a
@@ -52,8 +53,6 @@ export interface Config {
   /** People one follower may look up (enter an ID number for) in a day: no bulk testing of ID numbers. */
   readonly idLookupsPerDay: number;
   readonly shutdownTimeoutMs: number;
-  /** Only the stub exists today; production must name it explicitly (see README). */
-  readonly faceCheckProvider: 'stub';
   readonly records: {
     /**
      * The office's public key (RECORDS_PUBLIC_KEY), a checked `x25519:…` line. null: not set; the
@@ -77,8 +76,30 @@ export interface Config {
     /** Template messages sent per second at most, across all instances. */
     readonly sendsPerSecond: number;
   };
+  /** The office's console (src/admin); null when ADMIN_USERS is not set: then /admin is 404. */
+  readonly admin: AdminSettings | null;
+  /** Production must name it explicitly (see README): `stub` is a simulation. */
+  readonly faceCheckProvider: 'stub' | 'tencent';
+  /** Tencent Cloud 人脸核身 (FaceID), set when FACE_CHECK_PROVIDER=tencent; the secrets are never logged. */
+  readonly faceId: FaceIdConfig | null;
+  /** Failed face checks a person may have on one China day before the page shows the offline ways. */
+  readonly faceCheckMaxAttempts: number;
   /** Settings left at a development default (warned about at start-up). */
   readonly defaultsUsed: readonly string[];
+}
+
+export interface AdminSettings {
+  readonly users: readonly { readonly name: string; readonly hash: PasswordHash }[];
+  readonly sessionMs: number;
+  readonly lockoutMs: number;
+}
+
+export interface FaceIdConfig {
+  readonly secretId: string;
+  readonly secretKey: string;
+  readonly ruleId: string;
+  /** The API's base URL (an origin): Tencent's by default, a local fake in tests and `npm run chat`. */
+  readonly endpoint: string;
 }
 
 export interface RedisConfig {
@@ -114,6 +135,9 @@ const DEV_DEFAULTS = {
   ID_HASH_SECRET: 'dev-id-hash-secret-not-for-production',
 } as const;
 
+/** Tencent Cloud's FaceID API (DetectAuth, GetDetectInfoEnhanced). */
+export const DEFAULT_FACEID_ENDPOINT = 'https://faceid.tencentcloudapi.com';
+
 /** Where `npm run chat` plays WeChat's API in development. */
 export const DEV_API_BASE = 'http://127.0.0.1:3001';
 
@@ -137,6 +161,29 @@ const hostList = z.string().transform((s, ctx) => {
 });
 
 const bool = z.enum(['true', 'false']);
+/** A staff name in ADMIN_USERS: letters (any script), digits, `.`, `_`, `-`. */
+export const ADMIN_NAME = /^[\p{L}\p{N}._-]{1,32}$/u;
+
+/** `NAME:HASH,NAME:HASH`, each line as `npm run admin:add-user -- NAME` prints it. */
+const adminUsers = z.string().transform((s, ctx) => {
+  const users: { name: string; hash: PasswordHash }[] = [];
+  for (const line of s.split(',').map((l) => l.trim()).filter(Boolean)) {
+    const i = line.indexOf(':');
+    const name = line.slice(0, i);
+    const hash = i > 0 ? parsePasswordHash(line.slice(i + 1)) : null;
+    // The line is never quoted back: it holds a password hash.
+    if (!ADMIN_NAME.test(name) || hash === null) {
+      ctx.addIssue({ code: 'custom', message: `entry ${users.length + 1} is not NAME:scrypt$N$r$p$SALT$HASH (make one with npm run admin:add-user -- NAME)` });
+      return z.NEVER;
+    }
+    if (users.some((u) => u.name === name)) {
+      ctx.addIssue({ code: 'custom', message: `${name} is listed twice` });
+      return z.NEVER;
+    }
+    users.push({ name, hash });
+  }
+  return users;
+});
 
 /** `30,10,3`: distinct whole days before the window's end, at most a year. */
 const dayList = z.string().transform((s, ctx) => {
@@ -180,7 +227,14 @@ const schema = z.object({
   REPLY_CACHE_SECONDS: intIn(10, 86_400).default(300),
   ID_HASH_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   SHUTDOWN_TIMEOUT_MS: intIn(100, 120_000).default(10_000),
-  FACE_CHECK_PROVIDER: z.enum(['stub']).optional(),
+  FACE_CHECK_PROVIDER: z.enum(['stub', 'tencent']).optional(),
+  TENCENTCLOUD_SECRET_ID: z.string().min(1).optional(),
+  TENCENTCLOUD_SECRET_KEY: z.string().min(1).optional(),
+  FACEID_RULE_ID: z.string().regex(/^[\w-]{1,64}$/, 'must be the RuleId from the FaceID console (letters, digits)').optional(),
+  FACEID_ENDPOINT: webUrl
+    .refine((s) => !URL.canParse(s) || new URL(s).pathname === '/', 'must be an origin without a path (the SDK posts to /)')
+    .default(DEFAULT_FACEID_ENDPOINT),
+  FACE_CHECK_MAX_ATTEMPTS: intIn(1, 20).default(3),
   ID_LOOKUPS_PER_DAY: intIn(1, 1000).default(20),
   RECORDS_PUBLIC_KEY: z.string().superRefine((v, ctx) => {
     try {
@@ -197,17 +251,44 @@ const schema = z.object({
   REMINDER_HOUR: intIn(0, 23).default(10),
   REMINDER_TEMPLATE_ID: z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be the template ID from the WeChat console (letters, digits, - and _)').optional(),
   REMINDER_SENDS_PER_SECOND: intIn(1, 500).default(20),
+  ADMIN_USERS: adminUsers.optional(),
+  ADMIN_SESSION_MINUTES: z.coerce.number().positive().max(24 * 60).default(60),
+  ADMIN_LOCKOUT_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
 });
 
-export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Config {
+type Parsed<S extends z.ZodType> = z.infer<S>;
+
+function parse<S extends z.ZodType>(s: S, env: NodeJS.ProcessEnv): Parsed<S> {
   // An empty line in .env (`WECHAT_ENCODING_AES_KEY=`) means "not set", as .env.example says.
   const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
-  const parsed = schema.safeParse(given);
+  const parsed = s.safeParse(given);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+const redisSchema = schema.pick({ REDIS_URL: true, REDIS_KEY_PREFIX: true, REDIS_SENTINELS: true, REDIS_SENTINEL_NAME: true, REDIS_CLUSTER_NODES: true });
+
+function redisOf(e: Parsed<typeof redisSchema>): RedisConfig | null {
+  if (e.REDIS_SENTINELS && !e.REDIS_SENTINEL_NAME) throw new ConfigError('REDIS_SENTINEL_NAME is required with REDIS_SENTINELS');
+  if (!e.REDIS_URL && !e.REDIS_SENTINELS && !e.REDIS_CLUSTER_NODES) return null;
+  return {
+    keyPrefix: e.REDIS_KEY_PREFIX,
+    ...(e.REDIS_URL ? { url: e.REDIS_URL } : {}),
+    ...(e.REDIS_SENTINELS ? { sentinels: e.REDIS_SENTINELS, sentinelName: e.REDIS_SENTINEL_NAME } : {}),
+    ...(e.REDIS_CLUSTER_NODES ? { clusterNodes: e.REDIS_CLUSTER_NODES } : {}),
+  };
+}
+
+/** Only the Redis settings, for tools that need nothing else (records:export on the office's machine). */
+export function loadRedisConfig(env: NodeJS.ProcessEnv): RedisConfig | null {
+  return deepFreeze(redisOf(parse(redisSchema, env)));
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Config {
+  const e = parse(schema, env);
   const production = e.NODE_ENV === 'production';
   const sharedStore = !!(e.REDIS_URL || e.REDIS_SENTINELS || e.REDIS_CLUSTER_NODES);
   const defaultsUsed: string[] = [];
@@ -223,21 +304,27 @@ export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Conf
     defaultsUsed.push(name);
     return DEV_DEFAULTS[name];
   };
-  if (given['WECHAT_REQUIRE_ENCRYPTION'] !== undefined) {
+  if (env.WECHAT_REQUIRE_ENCRYPTION?.trim()) {
     throw new ConfigError('WECHAT_REQUIRE_ENCRYPTION was removed: delete it. Plaintext pushes are now refused whenever WECHAT_ENCODING_AES_KEY is set; WECHAT_ALLOW_PLAINTEXT=true allows them during a switch-over');
   }
   if (e.METRICS_PORT === e.PORT) throw new ConfigError('METRICS_PORT must differ from PORT (metrics have a listener of their own); 0 turns it off');
   if (e.WECHAT_ENCODING_AES_KEY_PREVIOUS && !e.WECHAT_ENCODING_AES_KEY) {
     throw new ConfigError('WECHAT_ENCODING_AES_KEY_PREVIOUS is set but WECHAT_ENCODING_AES_KEY is not');
   }
-  if (e.REDIS_SENTINELS && !e.REDIS_SENTINEL_NAME) throw new ConfigError('REDIS_SENTINEL_NAME is required with REDIS_SENTINELS');
   if (production && !e.REDIS_URL && !e.REDIS_SENTINELS && !e.REDIS_CLUSTER_NODES) {
     throw new ConfigError('REDIS_URL (or REDIS_SENTINELS / REDIS_CLUSTER_NODES) is required when NODE_ENV=production');
   }
   if (production && !e.PUBLIC_BASE_URL) throw new ConfigError('PUBLIC_BASE_URL is required when NODE_ENV=production');
   if (production && !e.PUBLIC_BASE_URL!.startsWith('https://')) throw new ConfigError('PUBLIC_BASE_URL must be https:// when NODE_ENV=production (face-check links carry a token)');
   if (production && !e.FACE_CHECK_PROVIDER) {
-    throw new ConfigError('FACE_CHECK_PROVIDER is required when NODE_ENV=production; only "stub" (a simulation) exists today, so set it only knowingly');
+    throw new ConfigError('FACE_CHECK_PROVIDER is required when NODE_ENV=production: "tencent" (Tencent Cloud 人脸核身), or "stub" (a simulation) only knowingly');
+  }
+  let faceId: FaceIdConfig | null = null;
+  if (e.FACE_CHECK_PROVIDER === 'tencent') {
+    const missing = (['TENCENTCLOUD_SECRET_ID', 'TENCENTCLOUD_SECRET_KEY', 'FACEID_RULE_ID'] as const).filter((n) => !e[n]);
+    if (missing.length) throw new ConfigError(`FACE_CHECK_PROVIDER=tencent needs ${missing.join(', ')}`);
+    if (production && !e.FACEID_ENDPOINT.startsWith('https://')) throw new ConfigError('FACEID_ENDPOINT must be https:// when NODE_ENV=production (requests carry an ID number and a name)');
+    faceId = { secretId: e.TENCENTCLOUD_SECRET_ID!, secretKey: e.TENCENTCLOUD_SECRET_KEY!, ruleId: e.FACEID_RULE_ID!, endpoint: e.FACEID_ENDPOINT.replace(/\/+$/, '') };
   }
 
   const year = Number(chinaDate(now.getTime()).slice(0, 4));
@@ -250,15 +337,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Conf
   // that `npm run chat` runs, so customer-service messages show up in the simulator.
   const apiBase = e.WECHAT_API_BASE ?? (!production && !e.WECHAT_APP_SECRET ? DEV_API_BASE : 'https://api.weixin.qq.com');
 
-  const redis: RedisConfig | null =
-    e.REDIS_URL || e.REDIS_SENTINELS || e.REDIS_CLUSTER_NODES
-      ? {
-          keyPrefix: e.REDIS_KEY_PREFIX,
-          ...(e.REDIS_URL ? { url: e.REDIS_URL } : {}),
-          ...(e.REDIS_SENTINELS ? { sentinels: e.REDIS_SENTINELS, sentinelName: e.REDIS_SENTINEL_NAME } : {}),
-          ...(e.REDIS_CLUSTER_NODES ? { clusterNodes: e.REDIS_CLUSTER_NODES } : {}),
-        }
-      : null;
+  const redis = redisOf(e);
 
   const config: Config = {
     env: e.NODE_ENV,
@@ -295,6 +374,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Conf
     records: { publicKey: e.RECORDS_PUBLIC_KEY?.trim() ?? null, retentionMs: e.RECORDS_RETENTION_DAYS * 24 * 3600_000 },
     outbox: { attempts: e.OUTBOX_RETRY_ATTEMPTS, firstRetryMs: e.OUTBOX_RETRY_FIRST_MS },
     reminders: { daysBeforeEnd: e.REMINDER_DAYS_BEFORE_END, hour: e.REMINDER_HOUR, templateId: e.REMINDER_TEMPLATE_ID ?? null, sendsPerSecond: e.REMINDER_SENDS_PER_SECOND },
+    admin: e.ADMIN_USERS?.length
+      ? { users: e.ADMIN_USERS, sessionMs: Math.round(e.ADMIN_SESSION_MINUTES * 60_000), lockoutMs: Math.round(e.ADMIN_LOCKOUT_MINUTES * 60_000) }
+      : null,
+    faceId,
+    faceCheckMaxAttempts: e.FACE_CHECK_MAX_ATTEMPTS,
     defaultsUsed,
   };
   return deepFreeze(config);

@@ -4,12 +4,14 @@ import type { Config } from './config';
 import type { Content } from './content';
 import { holdsEntries, prefetch, respond } from './dialogue/respond';
 import { holdsLink, renderSpeech } from './dialogue/speech';
-import { assertNever, type Ctx, type DecisionWrite, type Effect, type FaqPort, type FollowerState, type Input, type LinkState, type Need } from './dialogue/types';
+import { decisionWrite, load } from './core-io';
+import { assertNever, type Ctx, type Effect, type FaqPort, type FollowerState, type Input, type Outcome } from './dialogue/types';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
 import { reminderWrites } from './reminders/entries';
+import { countsOf, type Stats } from './stats';
 import type { KeyedWrite, Store } from './store';
-import type { CachedReply, CertMark, Layout, LinkRecord } from './store/layout';
+import type { CachedReply, Layout } from './store/layout';
 import type { InboundMessage, Reply } from './wechat/types';
 
 export interface HandleDeps {
@@ -20,6 +22,7 @@ export interface HandleDeps {
   readonly faq: FaqPort;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  readonly stats: Stats;
   readonly now: () => number;
 }
 
@@ -153,6 +156,7 @@ async function converse(openid: string, input: Input, loaded: (string | null)[],
     if (!ctx.expired && out.writes.length === 0 && noticeWrite.length === 0 && sameState(state, out.state)) {
       // Nothing changed (a question answered, a wrong answer re-asked): only the reply needs keeping.
       await store.set(deliveryKey, cached, layout.replyCacheMs);
+      count(state, out, input, deps);
       return reply;
     }
     const writes: KeyedWrite[] = [
@@ -165,6 +169,7 @@ async function converse(openid: string, input: Input, loaded: (string | null)[],
     const next = storable(out.state) ? { value: keys.state.codec.encode(out.state!), ttlMs: keys.state.ttlMs } : null;
     if (await store.compareAndSet(keys.state.key, stateRaw ?? null, next, writes)) {
       runEffects(out.effects, deps);
+      count(state, out, input, deps);
       return reply;
     }
     [stateRaw, openRaw, noticeRaw, entryRaw] = await store.getMany(readKeys);
@@ -205,60 +210,6 @@ function ctxFor(openid: string, tag: string, token: string, now: number, deps: H
   };
 }
 
-type FollowerKeys = ReturnType<Layout['follower']>;
-
-/** Reads what the core asked for, in one round trip. */
-async function load(needs: readonly Need[], today: Ctx['today'], keys: FollowerKeys, deps: HandleDeps): Promise<Ctx['known']> {
-  const marks = new Map<string, CertMark | null>();
-  if (needs.length === 0) return { marks, lookups: 0 };
-  let link: LinkState | undefined;
-  const { layout } = deps;
-  const slotOf = (n: Need) => {
-    switch (n.type) {
-      case 'mark':
-        return layout.mark(today.cert.cycle, n.personKey).key;
-      case 'lookups':
-        return keys.lookups(today.date).key;
-      case 'link':
-        return layout.linkByHash(keys.tag, n.hash).key;
-      default:
-        return assertNever(n);
-    }
-  };
-  const values = await deps.store.getMany(needs.map(slotOf));
-  let lookups = 0;
-  needs.forEach((n, i) => {
-    const raw = values[i] ?? null;
-    if (n.type === 'mark') marks.set(n.personKey, raw === null ? null : layout.codecs.mark.decode(raw));
-    else if (n.type === 'lookups') lookups = raw === null ? 0 : (layout.codecs.lookups.decode(raw) ?? 0);
-    else link = linkState(raw === null ? null : layout.codecs.link.decode(raw));
-  });
-  return { marks, lookups, ...(link ? { link } : {}) };
-}
-
-/** Only where the link stands reaches the core; its sealed personal data stays here. */
-function linkState(r: LinkRecord | null): LinkState {
-  if (r === null) return { status: 'gone' };
-  if (r.status === 'issued') return { status: 'issued', expiresAt: r.expiresAt };
-  return r.doneAt === undefined ? { status: r.status } : { status: r.status, doneAt: r.doneAt };
-}
-
-/** The core's own writes; the reminders' (`began`, `reminders`) are mapped by reminders/entries.ts. */
-function decisionWrite(w: Exclude<DecisionWrite, { type: 'began' | 'reminders' }>, keys: FollowerKeys, deps: HandleDeps): KeyedWrite {
-  switch (w.type) {
-    case 'link': {
-      const slot = deps.layout.link(keys.tag, w.token);
-      return { key: slot.key, write: { value: slot.codec.encode(w.record), ttlMs: slot.ttlMs } };
-    }
-    case 'lookups': {
-      const slot = keys.lookups(w.day);
-      return { key: slot.key, write: { value: slot.codec.encode(w.count), ttlMs: slot.ttlMs } };
-    }
-    default:
-      return assertNever(w);
-  }
-}
-
 /** Effects run after the save, from what was saved; a failing one never undoes the answer. */
 function runEffects(effects: readonly Effect[], deps: HandleDeps): void {
   for (const e of effects) {
@@ -269,6 +220,15 @@ function runEffects(effects: readonly Effect[], deps: HandleDeps): void {
       default:
         assertNever(e.type);
     }
+  }
+}
+
+/** The office's counters, from what was saved: no I/O here, and never in the way of the answer. */
+function count(prev: FollowerState | null, out: Outcome, input: Input, deps: HandleDeps): void {
+  try {
+    deps.stats.add(countsOf(prev, out, input));
+  } catch (err) {
+    deps.logger.warn({ err: (err as Error).message }, 'a count was lost');
   }
 }
 

@@ -20,7 +20,7 @@ function scrubDeep(value: unknown, depth = 0): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDeep(v, depth + 1)]));
 }
 
-const REDACT = ['idNumber', 'name', 'phone', 'content', 'recognition', '*.idNumber', '*.name', '*.phone', '*.content', '*.recognition', 'secret', 'appSecret', '*.secret', 'access_token', '*.access_token'];
+const REDACT = ['idNumber', 'name', 'phone', 'content', 'recognition', '*.idNumber', '*.name', '*.phone', '*.content', '*.recognition', 'secret', 'appSecret', '*.secret', 'secretKey', '*.secretKey', 'access_token', '*.access_token'];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(

@@ -8,8 +8,10 @@ import { startListeners } from './http/server';
  */
 async function main(): Promise<void> {
   let config;
+  let runtime;
   try {
     config = loadConfig(process.env);
+    runtime = await compose(config, { defaultMetrics: true });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -17,7 +19,6 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const runtime = await compose(config, { defaultMetrics: true });
   const { logger } = runtime;
   const { server, metricsServer } = await startListeners(runtime);
   logger.info(

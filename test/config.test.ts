@@ -59,9 +59,10 @@ describe('configuration', () => {
   it('starts from .env.example once the required values are filled in, its empty lines meaning "not set"', () => {
     const lines = readFileSync(path.join(__dirname, '..', '.env.example'), 'utf8').split('\n');
     const env = Object.fromEntries(lines.filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-    const filled = { ...env, WECHAT_TOKEN: 'abc123', WECHAT_APP_ID: 'wx1', WECHAT_APP_SECRET: 's', ID_HASH_SECRET: 'x'.repeat(32) };
+    const filled = { ...env, WECHAT_TOKEN: 'abc123', WECHAT_APP_ID: 'wx1', WECHAT_APP_SECRET: 's', ID_HASH_SECRET: 'x'.repeat(32), TENCENTCLOUD_SECRET_ID: 'AKID1', TENCENTCLOUD_SECRET_KEY: 'k', FACEID_RULE_ID: '1' };
     const c = loadConfig(filled);
     expect(c.env).toBe('production');
+    expect(c.faceCheckProvider).toBe('tencent');
     expect(c.wechat.aesKeys).toEqual([]);
     expect(c.redis).toMatchObject({ url: 'redis://redis:6379' });
   });
@@ -163,5 +164,45 @@ describe('listeners', () => {
 
   it('give a push body PUSH_READ_TIMEOUT_MS (3 s by default) to arrive', () => {
     expect(loadConfig({}).pushReadTimeoutMs).toBe(3000);
+  });
+});
+
+describe('the face-check provider', () => {
+  const tencent = { FACE_CHECK_PROVIDER: 'tencent', TENCENTCLOUD_SECRET_ID: 'AKIDexample', TENCENTCLOUD_SECRET_KEY: 'example-secret-key', FACEID_RULE_ID: '1' };
+
+  it('is the stub in development unless told; tencent reads its settings and Tencent’s endpoint by default', () => {
+    expect(loadConfig({})).toMatchObject({ faceCheckProvider: 'stub', faceId: null, faceCheckMaxAttempts: 3 });
+    expect(loadConfig(tencent).faceId).toEqual({ secretId: 'AKIDexample', secretKey: 'example-secret-key', ruleId: '1', endpoint: 'https://faceid.tencentcloudapi.com' });
+    expect(loadConfig({ ...prod, ...tencent }).faceCheckProvider).toBe('tencent');
+  });
+
+  it.each(['TENCENTCLOUD_SECRET_ID', 'TENCENTCLOUD_SECRET_KEY', 'FACEID_RULE_ID'])('with tencent, stops start-up without %s, naming it', (name) => {
+    const env: Record<string, string> = { ...tencent };
+    delete env[name];
+    expect(() => loadConfig(env)).toThrow(new RegExp(`FACE_CHECK_PROVIDER=tencent needs ${name}`));
+  });
+
+  it.each([
+    ['FACEID_ENDPOINT', 'ftp://faceid.example'],
+    ['FACEID_ENDPOINT', 'https://faceid.example/api'],
+    ['FACEID_ENDPOINT', 'https://faceid.example/?x=1'],
+    ['FACE_CHECK_MAX_ATTEMPTS', '0'],
+    ['FACE_CHECK_MAX_ATTEMPTS', 'three'],
+    ['FACEID_RULE_ID', 'rule id with spaces'],
+    ['FACE_CHECK_PROVIDER', 'alipay'],
+  ])('%s=%s stops start-up, naming the setting and never echoing the secret key', (name, value) => {
+    let message = '';
+    try {
+      loadConfig({ ...tencent, [name]: value });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(new RegExp(`${name}: `));
+    expect(message).not.toContain('example-secret-key');
+  });
+
+  it('takes a local fake over http in development, and refuses it in production', () => {
+    expect(loadConfig({ ...tencent, FACEID_ENDPOINT: 'http://127.0.0.1:3002' }).faceId?.endpoint).toBe('http://127.0.0.1:3002');
+    expect(() => loadConfig({ ...prod, ...tencent, FACEID_ENDPOINT: 'http://127.0.0.1:3002' })).toThrow(/FACEID_ENDPOINT must be https/);
   });
 });

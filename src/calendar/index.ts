@@ -29,6 +29,14 @@ export function cycleAt(cert: CertSettings, ms: number): CertSettings {
   return { ...cert, cycle: year, windowStart: `${year}${cert.windowStart.slice(4)}`, windowEnd: `${year}${cert.windowEnd.slice(4)}` };
 }
 
+const DAY_MS = 24 * 3600_000;
+
+/** The China date `n` days after `date` (before it when negative); both YYYY-MM-DD. */
+export const addDays = (date: string, n: number): string => chinaDate(chinaMidnight(date) + n * DAY_MS);
+
+/** Whole days from `from` to `to` (YYYY-MM-DD): 0 on the same day, negative when `to` is earlier. */
+export const daysBetween = (from: string, to: string): number => Math.round((chinaMidnight(to) - chinaMidnight(from)) / DAY_MS);
+
 /**
  * The window of any cycle: the one in force for its own year, the same days of the year for
  * another (what a window that follows the clock does, and the best guess for a year the office
@@ -38,9 +46,6 @@ export function windowOf(cert: CertSettings, cycle: number): { readonly windowSt
   if (cycle === cert.cycle) return { windowStart: cert.windowStart, windowEnd: cert.windowEnd };
   return { windowStart: `${cycle}${cert.windowStart.slice(4)}`, windowEnd: `${cycle}${cert.windowEnd.slice(4)}` };
 }
-
-/** The date `days` after (or before, negative) `date`, both YYYY-MM-DD. */
-export const addDays = (date: string, days: number): string => chinaDate(chinaMidnight(date) + days * 24 * 3600_000);
 
 export function phaseOf(cert: CertSettings, today: string): Phase {
   if (today < cert.windowStart) return 'before';

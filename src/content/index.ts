@@ -15,7 +15,7 @@ const MESSAGE_KEYS = [
   'idPrompt', 'idInvalidLength', 'idInvalidChars', 'idInvalidDate', 'idInvalidChecksum', 'alreadyCertified',
   'lookupLimit', 'namePrompt', 'nameInvalid', 'phonePrompt', 'phoneInvalid', 'confirmPrompt', 'linkIssued', 'linkPending',
   'inDialogue', 'helpInDialogue', 'reask', 'backAtStart', 'exited', 'nothingToExit', 'expired', 'resultPass', 'resultFail',
-  'linkOpen', 'linkExpired', 'linkResultPass', 'linkResultFail',
+  'thanks', 'vague', 'linkOpen', 'linkExpired', 'linkResultPass', 'linkResultFail',
   'remindersOff', 'remindersOn', 'reminderPromise',
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
@@ -28,7 +28,7 @@ const messagesSchema = z.object({
 
 const words = z.array(z.union([z.string(), z.number()]).transform(String)).min(1);
 const commandsSchema = z.object({
-  start: words, help: words, greet: words, exit: words, back: words, acknowledge: words, confirm: words, redo: words, another: words,
+  start: words, help: words, greet: words, exit: words, back: words, acknowledge: words, confirm: words, redo: words, another: words, thanks: words,
   remindersOff: words, remindersOn: words,
 });
 export type CommandName = keyof z.infer<typeof commandsSchema>;

@@ -4,7 +4,7 @@ import { numbered, parseNumber } from './choice';
 import { parseName } from './person';
 import { beganWrites, consentCommand } from './reminders';
 import { STEPS } from './steps';
-import { assertNever, type Action, type Ctx, type Dialogue, type FollowerState, type Input, type Line, type Need, type Outcome, type Paragraph, type PreCtx } from './types';
+import { assertNever, type Action, type Ctx, type Dialogue, type FaqMatch, type FollowerState, type Input, type Line, type Need, type Outcome, type Paragraph, type PreCtx } from './types';
 
 /**
  * The framework-free core: (state, input) → (next state, reply, writes, effects), all plain data.
@@ -78,7 +78,7 @@ function topics(s: FollowerState, ctx: Ctx): Outcome {
   return say({ ...s, choices: items.map((t) => ({ type: 'faq', id: t.id })) }, [{ key: 'topics', vars: list(items.map((t) => t.question)) }]);
 }
 
-const answered = (id: string): Paragraph => [{ faq: id }, { key: 'answerFooter' }];
+const answered = (id: string, also?: string): Paragraph => [{ faq: id, ...(also ? { also } : {}) }, { key: 'answerFooter' }];
 function answer(s: FollowerState, id: string, ctx: Ctx): Outcome {
   return ctx.faq.answer(id) !== null ? say(withoutChoices(s), answered(id)) : fallback(s, ctx);
 }
@@ -117,12 +117,18 @@ function idle(s: FollowerState, text: string, ctx: Ctx): Outcome {
   const m = ctx.faq.match(text);
   switch (m.kind) {
     case 'answer':
-      return say(withoutChoices(s), answered(m.id));
+      return say(withoutChoices(s), answered(m.id, m.also));
     case 'suggest':
       return say({ ...s, choices: m.options.map((t) => ({ type: 'faq', id: t.id })) }, [{ key: 'suggest', vars: list(m.options.map((t) => t.question)) }]);
+    case 'pleasantry':
+      return say(s, [{ key: 'thanks' }, { key: 'answerFooter' }]);
+    case 'command':
+      return m.command === 'start' ? begin(s, ctx) : m.command === 'help' ? topics(s, ctx) : say({ ...s, choices: HOME }, [welcome(ctx)]);
+    case 'vague':
     case 'none':
       // Right after a time-out the text is most likely the answer to a step that is gone: start afresh.
-      return ctx.expired ? begin(s, ctx) : fallback(s, ctx);
+      if (ctx.expired) return begin(s, ctx);
+      return m.kind === 'none' ? fallback(s, ctx) : say({ ...s, choices: HOME }, [{ key: 'vague', vars: list(ctx.content.home) }]);
     default:
       return assertNever(m);
   }
@@ -132,7 +138,6 @@ function idle(s: FollowerState, text: string, ctx: Ctx): Outcome {
 function inDialogue(s: FollowerState, d: Dialogue, text: string, ctx: Ctx): Outcome {
   const def = STEPS[d.step];
   const again = (...before: Paragraph[]) => say(s, ...before, [prompt(d, ctx)]);
-  const answerThenAgain = (id: string) => again([{ faq: id }], [{ key: 'reask' }]);
   if (ctx.content.is(text, 'exit')) return say(keep(s), [{ key: 'exited' }]);
   if (ctx.content.is(text, 'back')) {
     if (!def.back) return again([{ key: 'backAtStart' }]);
@@ -146,11 +151,31 @@ function inDialogue(s: FollowerState, d: Dialogue, text: string, ctx: Ctx): Outc
   const consent = consentCommand(text, ctx);
   if (consent) return { ...again(consent.line), writes: [consent.write] };
 
+  // What the FAQ makes of a text that is not the step's answer: a question is answered, a thank-you
+  // acknowledged, a command said in a sentence obeyed — then the step is asked again.
+  const aside = (m: FaqMatch): Outcome | null => {
+    switch (m.kind) {
+      case 'answer':
+        return again([{ faq: m.id, ...(m.also ? { also: m.also } : {}) }], [{ key: 'reask' }]);
+      case 'pleasantry':
+        return again([{ key: 'thanks' }], [{ key: 'reask' }]);
+      case 'command':
+        if (m.command === 'start' && def.done) return begin(s, ctx);
+        return again([{ key: m.command === 'help' ? 'helpInDialogue' : 'inDialogue' }]);
+      case 'suggest':
+      case 'vague':
+      case 'none':
+        return null;
+      default:
+        return assertNever(m);
+    }
+  };
   // A question typed at the name step must never become someone's name.
   if (d.step === 'name') {
     const m = ctx.faq.match(text);
-    if (m.kind === 'answer') return answerThenAgain(m.id);
-    if (m.kind === 'suggest' && !parseName(text).ok) return again([{ key: 'nameInvalid' }]);
+    const said = aside(m);
+    if (said) return said;
+    if ((m.kind === 'suggest' || m.kind === 'vague') && !parseName(text).ok) return again([{ key: 'nameInvalid' }]);
   }
   const r = def.accept(text, d, ctx);
   if ('next' in r) {
@@ -158,9 +183,7 @@ function inDialogue(s: FollowerState, d: Dialogue, text: string, ctx: Ctx): Outc
     const state: FollowerState = { v: 1, dialogue: r.next, ...(acknowledged ? { acknowledged: true } : {}) };
     return { state, reply: { say: r.reply ?? [[prompt(r.next, ctx)]] }, writes: [...(r.writes ?? []), ...beganWrites(d, r.next, ctx)], effects: r.effects ?? [] };
   }
-  const m = ctx.faq.match(text);
-  if (m.kind === 'answer') return answerThenAgain(m.id);
-  return r.reason ? again([r.reason]) : say(s, [prompt(d, ctx)]);
+  return aside(ctx.faq.match(text)) ?? (r.reason ? again([r.reason]) : say(s, [prompt(d, ctx)]));
 }
 
 function click(s: FollowerState, key: string, ctx: Ctx): Outcome {

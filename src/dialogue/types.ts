@@ -25,12 +25,24 @@ export type Input =
   | { readonly kind: 'click'; readonly key: string }
   | { readonly kind: 'silent' };
 
-/** The knowledge base as the dialogue sees it: answers already formatted for a reply. */
+/**
+ * The knowledge base as the dialogue sees it: answers already formatted for a reply. `match` tells
+ * what a text is — one answer or two (`text` holds both, short), a close call, a fragment (`vague`:
+ * show the menu), a thank-you (`pleasantry`), a command said in a sentence (帮我认证一下), or none.
+ */
 export interface FaqPort {
-  match(text: string): { kind: 'answer'; id: string; text: string } | { kind: 'suggest'; options: readonly Topic[] } | { kind: 'none' };
-  answer(id: string): string | null;
+  match(text: string): FaqMatch;
+  /** An entry's answer; with `also`, both entries' short answers in one reply. */
+  answer(id: string, also?: string): string | null;
   topics(): readonly Topic[];
 }
+export type FaqMatch =
+  | { readonly kind: 'answer'; readonly id: string; readonly also?: string }
+  | { readonly kind: 'suggest'; readonly options: readonly Topic[] }
+  | { readonly kind: 'vague' }
+  | { readonly kind: 'pleasantry' }
+  | { readonly kind: 'command'; readonly command: 'start' | 'help' | 'greet' }
+  | { readonly kind: 'none' };
 export interface Topic { readonly id: string; readonly question: string }
 
 /**
@@ -38,7 +50,7 @@ export interface Topic { readonly id: string; readonly question: string }
  * or a knowledge-base answer by its id. Lines of a paragraph are joined by a line break,
  * paragraphs by an empty line. An Outcome therefore survives JSON.stringify.
  */
-export type Line = { readonly key: MessageKey; readonly vars?: Vars } | { readonly faq: string };
+export type Line = { readonly key: MessageKey; readonly vars?: Vars } | { readonly faq: string; readonly also?: string };
 export type Paragraph = readonly Line[];
 export type Speech = { readonly say: readonly Paragraph[] } | { readonly silent: true };
 
@@ -107,7 +119,4 @@ export interface Outcome {
   readonly effects: readonly Effect[];
 }
 
-/** For `switch` statements over unions: a new member that is not handled fails to compile. */
-export function assertNever(x: never): never {
-  throw new Error(`unhandled case: ${JSON.stringify(x)}`);
-}
+export { assertNever } from '../never';

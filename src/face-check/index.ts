@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { chinaDate, cnDate } from '../calendar';
 import type { Logger } from '../log';
 import type { Outbox } from '../outbox';
 import type { RecordsPublicKey } from '../records/envelope';
 import { sealRecord } from '../records/record';
 import { recordPass } from '../reminders/entries';
+import { recordFaceCheck, type FailReason, type Stats } from '../stats';
 import type { Store } from '../store';
 import { tokenHash, type CertMark, type Layout, type LinkRecord } from '../store/layout';
 
@@ -14,10 +16,14 @@ import { tokenHash, type CertMark, type Layout, type LinkRecord } from '../store
 
 /** A link token: the follower's hash tag and 24 random bytes (192 bits), URL-safe. */
 export const isTokenShaped = (s: string) => /^[0-9a-f]{20}[A-Za-z0-9_-]{32}$/.test(s);
-const tagOfToken = (token: string) => token.slice(0, 20);
+/** The hash tag a token carries: its follower's keys live under it. */
+export const tagOfToken = (token: string) => token.slice(0, 20);
 
-/** The stub's reference for a verification: a hash of the link token (the token itself opens the link). */
-export const stubReference = (token: string) => ({ provider: 'stub', id: tokenHash(token) });
+/**
+ * The stub's reference for a verification: a hash of the link token (the token itself opens the
+ * link), in hex so that no spreadsheet takes it for a formula.
+ */
+export const stubReference = (token: string) => ({ provider: 'stub', id: createHash('sha256').update(`stub:${token}`).digest('hex').slice(0, 32) });
 
 export interface FaceCheckDeps {
   readonly store: Store;
@@ -26,8 +32,15 @@ export interface FaceCheckDeps {
   /** The office's public key: a pass is sealed to it; this server cannot open it. */
   readonly recordsKey: RecordsPublicKey;
   readonly logger: Logger;
+  readonly stats: Stats;
   readonly now: () => number;
 }
+
+/**
+ * Until when a link answers: its opening deadline, or — once a provider session started — as long
+ * as that session lives, so a person who began in time can finish and come back.
+ */
+export const usableUntil = (record: LinkRecord) => Math.max(record.expiresAt, record.session?.until ?? 0);
 
 /** `raw`: the stored value, which spending the link compares against. */
 export type Lookup = { status: 'open'; record: LinkRecord; raw: string } | { status: 'unknown' | 'used' | 'expired' };
@@ -40,7 +53,7 @@ export async function lookupToken(deps: Pick<FaceCheckDeps, 'store' | 'layout' |
   const record = raw === null ? null : slot.codec.decode(raw);
   if (raw === null || record === null) return { status: 'unknown' };
   if (record.status !== 'issued') return { status: 'used' };
-  if (deps.now() >= record.expiresAt) return { status: 'expired' };
+  if (deps.now() >= usableUntil(record)) return { status: 'expired' };
   return { status: 'open', record, raw };
 }
 
@@ -52,6 +65,8 @@ export async function lookupToken(deps: Pick<FaceCheckDeps, 'store' | 'layout' |
 export interface Verdict {
   readonly result: 'pass' | 'fail';
   readonly reference: { readonly provider: string; readonly id: string };
+  /** A failure's provider code mapped onto the office's groups (counted, never shown). */
+  readonly reason?: FailReason;
 }
 
 export type Completion = { status: 'done'; result: 'pass' | 'fail'; date: string } | { status: 'unknown' | 'used' | 'expired' };
@@ -85,6 +100,7 @@ export async function completeFaceCheck(deps: FaceCheckDeps, token: string, verd
   if (!(await deps.store.compareAndSet(slot.key, raw, { value: slot.codec.encode(spent), ttlMs: deps.layout.spentLinkTtlMs }))) {
     return { status: 'used' };
   }
+  void recordFaceCheck(deps.stats, result === 'pass' ? { event: 'passed', category: record.category } : { event: 'failed', category: record.category, reason: verdict.reason ?? 'other' });
   let date = chinaDate(now);
   if (sealedRecord !== undefined) {
     const mark: CertMark = {

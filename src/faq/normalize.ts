@@ -12,13 +12,24 @@ const FILLERS: readonly string[] = [
   '我想问一下', '想问一下', '我想问问', '想问问', '我想问', '请问一下', '请问', '问一下', '问问',
   '麻烦问下', '麻烦您', '麻烦你', '您好', '你好', '谢谢您', '谢谢你', '谢谢', '同志', '领导',
   '就是说', '就是', '那个', '一下子', '一下', '哎呀', '哎', '唉', '喂', '嗯', '呃', '啊',
+  '你给说说', '给我说说', '给说说', '你说说', '说说', '告诉我',
 ];
+
+/** All fillers in one pass; the alternation keeps the list's order, so longer ones win. */
+const FILLER = new RegExp(FILLERS.join('|'), 'g');
 
 /**
  * Particles that are noise at the end of a clause but content elsewhere (哈 in 哈尔滨, 吧 in 网吧,
  * 呢 in 呢子), so they are removed only right before a boundary.
  */
 const CLAUSE_END = /[吧呢呀嘛哦哈啦哇噢喔咯捏]+(?=\s|$)/gu;
+
+/**
+ * A clause that ends in 不 / 没 asks a question (能认证不 = 能认证吗, 成了没 = 成了吗), except
+ * after 还/也/都… where it is a plain negation (钱还没); so does 能…不能 (能认证不能).
+ */
+const CLAUSE_END_QUESTION = /(?<=\p{Script=Han})(?<![还也都就并从决绝再])(?:不|没有|没)(?=\s|$)/gu;
+const CAN_OR_CANNOT = /(能[^\s]*?)不能(?=\s|$)/gu;
 
 /**
  * Colloquial variants, dialect words and speech-recognition / pinyin-input slips, each mapped to
@@ -54,6 +65,9 @@ const VARIANTS: ReadonlyArray<readonly [RegExp, string | ((...m: string[]) => st
   [/俺|咱/g, '我'],
   [/没得|木有|莫得|冇/g, '没有'],
   [/没(?!有)/g, '没有'],
+  // 得不得 / 还用: "is it still needed" (今年还得不得认证, 还用认证吗).
+  [/得不得/g, '要不要'],
+  [/还用(?![户过])/g, '还要'],
   // 得 (děi) as "must": 也得认证 = 也要认证.
   [/([也都还就])得/g, '$1要'],
   [/必须得|得要/g, '必须'],
@@ -84,8 +98,8 @@ export function normalize(text: string): string {
   // NFKC folds full-width digits/letters and compatibility forms (①, ｆｕｌｌ) into plain ones.
   let s = text.normalize('NFKC').toLowerCase();
   s = s.replace(NON_CONTENT, ' ');
-  for (const f of FILLERS) s = s.split(f).join(' ');
-  s = s.replace(/\s+/g, ' ').replace(CLAUSE_END, '');
+  s = s.replace(FILLER, ' ');
+  s = s.replace(/\s+/g, ' ').replace(CLAUSE_END, '').replace(CAN_OR_CANNOT, '$1吗').replace(CLAUSE_END_QUESTION, '吗');
   s = s.replace(/\s+/g, '');
   for (const [pattern, replacement] of VARIANTS) s = s.replace(pattern, replacement as (m: string) => string);
   return s;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import Koa from 'koa';
+import { mountAdmin } from '../admin';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { Store } from '../store';
@@ -12,6 +13,8 @@ export type AppDeps = WechatRouteDeps & FaceCheckRouteDeps & {
   readonly store: Store;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** templates/admin: the office's console, mounted only when ADMIN_USERS is set. */
+  readonly adminDir: string;
   /** True once shutdown began: /readyz turns red so a load balancer drains this instance. */
   readonly shuttingDown?: () => boolean;
 };
@@ -66,6 +69,8 @@ export function createApp(deps: AppDeps): Koa {
   });
   const push = mountWechat(router, deps);
   mountFaceCheck(router, deps);
+  // Without ADMIN_USERS there is no console at all: /admin and everything under it is 404.
+  if (deps.config.admin) mountAdmin(router, deps, deps.config.admin);
   // The hot path skips the router's matching (about a tenth of a push's time): every WeChat push
   // is a POST to exactly /wechat, the one spelling the strict router accepts too.
   app.use((ctx, next) => (ctx.method === 'POST' && ctx.path === '/wechat' ? push(ctx) : next()));

@@ -1,3 +1,4 @@
+import { assertNever } from '../never';
 import { isMenuParent, type MenuBody, type MenuButton, type MenuLeaf } from '../wechat-api/types';
 
 /** What a leaf does, in a few words: `click CERT_START`, `view https://…`. */
@@ -11,6 +12,8 @@ export function leafAction(b: MenuLeaf): string {
     case 'article_id':
     case 'article_view_limited':
       return `${b.type} ${b.article_id}`;
+    default:
+      return assertNever(b);
   }
 }
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { chinaMidnight, todayAt, windowOf } from '../calendar';
 import type { Config } from '../config';
 import { personKey } from '../dialogue/person';
+import { REASON_GROUPS } from '../face-check/provider';
 import { json, sealed, type Codec } from './codec';
 import { createSealer } from './sealed';
 
@@ -59,10 +60,27 @@ export const linkRecordSchema = z.object({
   name: z.string(),
   phone: z.string(),
   issuedAt: z.number(),
+  /** Until then the link may be opened and a provider session started (extended once a session starts). */
   expiresAt: z.number(),
   status: z.enum(['issued', 'pass', 'fail']),
   /** When the verdict came (epoch ms), once it has. */
   doneAt: z.number().optional(),
+  /**
+   * The provider session this link last started (a real provider only): its id (Tencent's
+   * BizToken), which alone a return may name; until when the provider keeps it; and, once its
+   * failure was counted, why it failed. Optional, so links issued before it still read.
+   */
+  session: z
+    .object({
+      provider: z.string(),
+      id: z.string(),
+      startedAt: z.number(),
+      until: z.number(),
+      failed: z.object({ code: z.string(), group: z.enum(REASON_GROUPS) }).optional(),
+    })
+    .optional(),
+  /** How many provider sessions this link has started. */
+  sessions: z.number().int().nonnegative().optional(),
 });
 export type LinkRecord = z.infer<typeof linkRecordSchema>;
 
@@ -119,6 +137,12 @@ export const accessTokenKey = (appId: string) => TOKEN_KEY_PREFIX + appId;
 
 /** The hash a link is stored under: what the state and the outbox keep instead of the token. */
 export const tokenHash = (token: string) => createHash('sha256').update(token).digest('base64url');
+/** A staff member's console session (src/admin): who, the token their forms must carry, and when it ends. */
+export const adminSessionSchema = z.object({ user: z.string(), csrf: z.string(), expiresAt: z.number() });
+export type AdminSession = z.infer<typeof adminSessionSchema>;
+
+/** How long the office's daily counters are kept: the cycle and its follow-up into the next year. */
+export const STATS_TTL_MS = 400 * DAY_MS;
 
 export interface Slot<T> {
   readonly key: string;
@@ -199,6 +223,11 @@ export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'c
     /** A used or expired link is remembered a day longer, so the page can say which it was. */
     spentLinkTtlMs: DAY_MS,
     /**
+     * A person's failed face checks on one China day, whichever phone tried (see
+     * FACE_CHECK_MAX_ATTEMPTS). Keyed by the person's keyed hash: the key names nobody.
+     */
+    faceFailures: (day: string, personKey: string) => slot(`fcfail:${day}:${personKey}`, 2 * DAY_MS, codecs.lookups),
+    /**
      * A person's mark for a cycle, with the office's sealed record inside: kept RECORDS_RETENTION_DAYS
      * (the cycle and the office's follow-up). `records:export` reads every `rec:<cycle>:*` key.
      */
@@ -213,6 +242,21 @@ export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'c
     personKey: (idNumber: string) => personKey(config.idHashSecret, idNumber),
     /** Whether a typed name matches the one a person was certified under, without keeping the name. */
     nameKey: (idNumber: string, name: string) => hmac('name', `${idNumber}|${name}`).slice(0, 32),
+    /**
+     * The office's counters of one China day of a cycle (src/stats): a hash of fixed field names and
+     * numbers, nothing that names anyone. Hash keys are read with readHash only.
+     */
+    stats: (cycle: number, date: string) => ({ key: `stats:${cycle}:${date}`, ttlMs: STATS_TTL_MS }),
+    /** Set the first time a link's page opens, so that reloading the page counts no second opening. */
+    linkOpened: (tag: string, token: string) => ({ key: `f:{${tag}}:fo:${createHash('sha256').update(token).digest('base64url')}`, ttlMs: config.cert.faceCheckTokenMs + DAY_MS }),
+    /** A staff session, under a hash of its id: the cookie's value itself is never stored. */
+    adminSession: (id: string, ttlMs: number) => slot(`admin:s:${createHash('sha256').update(id).digest('base64url')}`, ttlMs, json(adminSessionSchema)),
+    /**
+     * Failed logins in a row (a counter hash) and the lock they lead to (its end, epoch ms), for one
+     * typed name or one address. Keyed hashes: the store names neither, even when a password was typed as the name.
+     */
+    adminFailures: (kind: 'name' | 'addr', who: string) => `admin:f:${kind}:${hmac(`admin-${kind}`, who).slice(0, 32)}`,
+    adminLock: (kind: 'name' | 'addr', who: string, ttlMs: number) => slot(`admin:l:${kind}:${hmac(`admin-${kind}`, who).slice(0, 32)}`, ttlMs, json(z.number())),
     replyCacheMs: config.replyCacheMs,
     /** Seals outbox jobs: they name a follower (openid) and a masked person. */
     outboxSealer,

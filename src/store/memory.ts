@@ -1,6 +1,7 @@
 import type { ClaimResult, KeyedWrite, Store, Write } from './types';
 
-interface Entry { value: string; expiresAt: number | null }
+/** A string, or a hash of counters (see `incrementFields`); a key holds one kind only, as in Redis. */
+interface Entry { value: string | Map<string, number>; expiresAt: number | null }
 
 /**
  * The embedded store: a Map with the same semantics as the Redis adapter, TTL included. State is
@@ -16,14 +17,18 @@ export function createMemoryStore(opts: { now?: () => number; sweepMs?: number }
   }, opts.sweepMs ?? 30_000);
   sweep.unref();
 
-  const read = (key: string): string | null => {
+  const live = (key: string): Entry | null => {
     const e = map.get(key);
     if (!e) return null;
     if (e.expiresAt !== null && e.expiresAt <= now()) {
       map.delete(key);
       return null;
     }
-    return e.value;
+    return e;
+  };
+  const read = (key: string): string | null => {
+    const v = live(key)?.value;
+    return typeof v === 'string' ? v : null;
   };
   const apply = (key: string, write: Write): void => {
     if (write === null) map.delete(key);
@@ -74,6 +79,23 @@ export function createMemoryStore(opts: { now?: () => number; sweepMs?: number }
         }
       }
       if (out.length) yield out;
+    },
+    async incrementFields(key, fields, ttlMs) {
+      const e = live(key);
+      const hash = e && typeof e.value !== 'string' ? e.value : new Map<string, number>();
+      const out: Record<string, number> = {};
+      for (const [field, by] of Object.entries(fields)) {
+        if (!Number.isSafeInteger(by)) throw new RangeError(`a counter increment must be an integer, not ${by}`);
+        const n = (hash.get(field) ?? 0) + by;
+        hash.set(field, n);
+        out[field] = n;
+      }
+      map.set(key, { value: hash, expiresAt: now() + ttlMs });
+      return out;
+    },
+    async readHash(key) {
+      const v = live(key)?.value;
+      return v === undefined || typeof v === 'string' ? {} : Object.fromEntries([...v].map(([f, n]) => [f, String(n)]));
     },
     async ping() {},
     async close() {

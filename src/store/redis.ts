@@ -35,10 +35,18 @@ for i = 1, #KEYS do
 end
 return 1`;
 
+// KEYS[1] the hash; ARGV[1] TTL in ms, then field and amount pairs. Returns the new values in order.
+const INCREMENT_FIELDS = `
+local out = {}
+for i = 2, #ARGV, 2 do out[#out + 1] = redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return out`;
+
 export type Client = Redis | Cluster;
 type Scripted = Client & {
   claimAndRead(numKeys: number, ...args: (string | number)[]): Promise<[number, ...(string | null)[]]>;
   compareAndSet(numKeys: number, ...args: (string | number)[]): Promise<number>;
+  incrementFields(numKeys: number, ...args: (string | number)[]): Promise<number[]>;
 };
 
 /**
@@ -69,16 +77,23 @@ const connect = (config: RedisConfig) => connectRedis(config);
 /** The prefix taken literally inside a SCAN pattern. */
 const escapeGlob = (s: string) => s.replace(/[*?[\]\\]/g, '\\$&');
 
+/** HINCRBY takes integers only; anything else is a bug of the caller, not an unreachable store. */
+function integer(n: number | undefined): number {
+  if (!Number.isSafeInteger(n)) throw new RangeError(`a counter increment must be an integer, not ${n}`);
+  return n as number;
+}
+
 export type RedisStore = Store & {
   /** Resolves once connected, or rejects after `timeoutMs`. */
   waitReady(timeoutMs: number): Promise<void>;
 };
 
-/** The Redis adapter: key prefix, JSON-free strings, TTL, and two Lua scripts for the atomic steps. */
+/** The Redis adapter: key prefix, JSON-free strings, TTL, and Lua scripts for the atomic steps. */
 export function createRedisStore(config: RedisConfig, logger?: Logger): RedisStore {
   const client = connect(config) as Scripted;
   client.defineCommand('claimAndRead', { lua: CLAIM_AND_READ });
   client.defineCommand('compareAndSet', { lua: COMPARE_AND_SET });
+  client.defineCommand('incrementFields', { lua: INCREMENT_FIELDS });
   let lastError = '';
   client.on('error', (err: Error) => {
     if (err.message !== lastError) logger?.warn({ err: err.message }, 'redis connection error');
@@ -142,6 +157,15 @@ export function createRedisStore(config: RedisConfig, logger?: Logger): RedisSto
         } while (cursor !== '0');
       }
     },
+    incrementFields: async (key, fields, ttlMs) => {
+      const names = Object.keys(fields);
+      const args = names.flatMap((f) => [f, integer(fields[f])]);
+      return call('incrementFields', async () => {
+        const values = await client.incrementFields(1, k(key), ttlMs, ...args);
+        return Object.fromEntries(names.map((f, i) => [f, Number(values[i])]));
+      });
+    },
+    readHash: (key) => call('HGETALL', () => client.hgetall(k(key))),
     ping: () => call('PING', async () => void (await client.ping())),
     async close() {
       // Idempotent: a second close must not leave a reconnecting socket behind.

@@ -35,6 +35,14 @@ export interface Store {
    * walk may or may not be seen, and under Cluster every master is walked in turn.
    */
   scan(pattern: string, batch?: number): AsyncIterable<ReadonlyArray<readonly [key: string, value: string]>>;
+  /**
+   * Counters shared by every instance: adds each amount to its field of the hash at `key` (creating
+   * both as needed) and sets the hash's TTL, atomically and in one round trip. Resolves to the
+   * fields' new values. A hash key is never read with `get` nor written with `set`.
+   */
+  incrementFields(key: string, fields: Readonly<Record<string, number>>, ttlMs: number): Promise<Record<string, number>>;
+  /** Every field of the hash at `key` ({} when there is none). */
+  readHash(key: string): Promise<Record<string, string>>;
   /** Resolves when the backing store answers; rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

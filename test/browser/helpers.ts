@@ -4,7 +4,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import type { Store } from '../../src/store';
 import { testApp, type Follower, type TestApp } from '../helpers/app';
 import { describeUnless } from '../helpers/skip';
 
@@ -52,17 +51,17 @@ export interface Served {
 }
 
 /**
- * The real app (memory store unless `store`, recording notifier, settable clock) on a free loopback port.
- * The port is taken first, so that PUBLIC_BASE_URL is the origin the browser sees, as it is in
- * production: the callback refuses calls from any other origin.
+ * The real app (memory store unless given, recording notifier, settable clock) on a free loopback
+ * port. The port is taken first, so that PUBLIC_BASE_URL is the origin the browser sees, as it is
+ * in production: the callback refuses calls from any other origin.
  */
-export async function serve(opts: { store?: Store } = {}): Promise<Served> {
+export async function serve(opts: Parameters<typeof testApp>[0] = {}): Promise<Served> {
   const server: Server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
-  const t = await testApp({ env: { PUBLIC_BASE_URL: origin }, ...(opts.store ? { store: opts.store } : {}) });
+  const t = await testApp({ ...opts, env: { ...opts.env, PUBLIC_BASE_URL: origin } });
   server.on('request', t.rt.app.callback());
   return {
     t,
@@ -117,6 +116,8 @@ export interface PhoneOptions {
   readonly speech?: Speech;
   /** Pretend to be inside WeChat: a WeixinJSBridge that records calls. */
   readonly wechatBridge?: boolean;
+  /** Other origins the phone may reach (a provider's page); everything else outside the app is aborted. */
+  readonly allow?: readonly string[];
 }
 
 export interface Phone {
@@ -124,7 +125,7 @@ export interface Phone {
   readonly page: Page;
   /** Every URL the page asked for. */
   readonly requests: string[];
-  /** URLs outside the app's origin (aborted). */
+  /** URLs outside the app's origin and `allow` (aborted). */
   readonly outside: string[];
   /** Console errors, page errors and CSP violations. */
   readonly problems: string[];
@@ -136,7 +137,7 @@ export interface Phone {
 }
 
 /** Reports CSP violations through the console, which the test listens to. */
-const WATCH_CSP = `document.addEventListener('securitypolicyviolation', function (e) {
+export const WATCH_CSP = `document.addEventListener('securitypolicyviolation', function (e) {
   console.error('CSP violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline'));
 });`;
 
@@ -190,11 +191,11 @@ export async function openPhone(browser: Browser, origin: string, opts: PhoneOpt
   const requests: string[] = [];
   const outside: string[] = [];
   const problems: string[] = [];
-  const allowed = new URL(origin).origin;
+  const allowed = new Set([new URL(origin).origin, ...(opts.allow ?? []).map((o) => new URL(o).origin)]);
   await context.route('**/*', async (route) => {
     const url = route.request().url();
     requests.push(url);
-    if (new URL(url).origin === allowed) await route.continue();
+    if (allowed.has(new URL(url).origin)) await route.continue();
     else {
       outside.push(url);
       await route.abort('blockedbyclient');

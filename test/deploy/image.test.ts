@@ -9,6 +9,7 @@ import { parseDockerfile, replayStage, type Replayed } from '../helpers/dockerfi
 import { REDIS_URL } from '../helpers/redis';
 import { findExecutable, freePort, NO_REDIS_SERVER } from '../helpers/redis-server';
 import { describeUnless } from '../helpers/skip';
+import { generateRecordsKeyPair } from '../../src/records/envelope';
 
 /**
  * No Docker engine runs here, so the Dockerfile is replayed (test/helpers/dockerfile.ts): the build
@@ -85,6 +86,11 @@ describeUnless(missing, 'the Docker image, replayed without a Docker engine', ()
       WECHAT_APP_ID: 'wx00image0000test',
       WECHAT_APP_SECRET: 'image-test-secret',
       ID_HASH_SECRET: 'image-test-id-hash-secret',
+      // The office's public key, as `npm run records:keygen` prints it.
+      RECORDS_PUBLIC_KEY: generateRecordsKeyPair().publicLine,
+      TENCENTCLOUD_SECRET_ID: 'AKIDimagetest',
+      TENCENTCLOUD_SECRET_KEY: 'image-test-faceid-key',
+      FACEID_RULE_ID: '1',
       WECHAT_API_BASE: 'http://127.0.0.1:9',
       REDIS_URL: REDIS_URL!,
       REDIS_KEY_PREFIX: `image-test-${process.pid}:`,

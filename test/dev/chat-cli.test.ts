@@ -1,4 +1,4 @@
-import { chatSetup } from '../../scripts/chat';
+import { chatSetup, faceIdServerCommand } from '../../scripts/chat';
 import { loadMenu } from '../../src/menu';
 
 const AES_KEY = 'ChatSimulatorAESKey0123456789abcdefghijklmn';
@@ -31,5 +31,17 @@ describe('npm run chat flags', () => {
   it('refuses an unknown flag or a bad port', () => {
     expect(() => chatSetup(['--bogus'], {})).toThrow(/bogus/);
     expect(() => chatSetup(['--api-port', 'x'], {})).toThrow(/--api-port/);
+  });
+
+  it('plays FaceID only with --faceid, on 3002 by default, and prints a server command without secrets of one’s own', () => {
+    expect(chatSetup([], {}).faceId).toBeNull();
+    const dev = chatSetup(['--faceid'], {}).faceId!;
+    expect(dev.port).toBe(3002);
+    expect(faceIdServerCommand(dev)).toContain('FACE_CHECK_PROVIDER=tencent FACEID_ENDPOINT=http://127.0.0.1:3002');
+    expect(faceIdServerCommand(dev)).toContain(`TENCENTCLOUD_SECRET_KEY=${dev.secretKey}`);
+    const own = chatSetup(['--faceid', '--faceid-port', '4002'], { TENCENTCLOUD_SECRET_ID: 'AKIDmine', TENCENTCLOUD_SECRET_KEY: 'my-real-key', FACEID_RULE_ID: '9' }).faceId!;
+    expect(own).toEqual({ port: 4002, secretId: 'AKIDmine', secretKey: 'my-real-key', ruleId: '9' });
+    expect(faceIdServerCommand(own)).not.toMatch(/my-real-key|AKIDmine/);
+    expect(() => chatSetup(['--faceid', '--faceid-port', '0'], {})).toThrow(/--faceid-port/);
   });
 });

@@ -17,7 +17,7 @@ import { testConfig } from '../helpers/config';
 const TEMPLATES = path.join(__dirname, '../../templates');
 const config = testConfig({ CERT_WINDOW_START: '2026-03-11', CERT_WINDOW_END: '2026-06-30' });
 const content = loadContent(TEMPLATES, config.cert);
-const faq = faqPort(loadKnowledgeBase(path.join(TEMPLATES, 'faq'), content.vars));
+const faq = faqPort(loadKnowledgeBase(path.join(TEMPLATES, 'faq'), content.vars), content.commands);
 const NOW = Date.parse('2026-04-15T10:00:00+08:00');
 
 function ctxAt(over: Partial<Ctx> = {}, now = NOW): Ctx {

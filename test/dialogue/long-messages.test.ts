@@ -104,7 +104,7 @@ describe('a very long message through the webhook', () => {
   ])('at the ID step: %s gets the length refusal and the question again; nothing is lost', async (_, text) => {
     const f = await atIdStep();
     const reply = await f.say(text);
-    expect(reply).toContain('身份证号码应该是18位');
+    expect(reply).toMatch(/太长了|身份证号码应该是18位/);
     expect(lastLine(reply)).toBe(PROMPTS.id);
     expect(await confirmation(f, 'id')).toContain('认证类别：工伤资格认证');
   });
@@ -115,7 +115,7 @@ describe('a very long message through the webhook', () => {
   ])('at the name step: %s is not taken as a name; the question comes again', async (_, text) => {
     const f = await atNameStep();
     const reply = await f.say(text);
-    expect(reply).toContain('姓名只能是汉字');
+    expect(reply).toContain('太长了');
     expect(lastLine(reply)).toBe(PROMPTS.name);
     const confirm = await confirmation(f, 'name');
     expect(confirm).toContain('身份证号：1101**********002X');
@@ -128,7 +128,7 @@ describe('a very long message through the webhook', () => {
   ])('at the phone step: %s is not taken as a phone number; the question comes again', async (_, text) => {
     const f = await atPhoneStep();
     const reply = await f.say(text);
-    expect(reply).toContain('手机号码应该是以1开头的11位数字');
+    expect(reply).toContain('太长了');
     expect(lastLine(reply)).toBe(PROMPTS.phone);
     const confirm = await confirmation(f, 'phone');
     expect(confirm).toContain('姓名：王*英');

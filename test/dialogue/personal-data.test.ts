@@ -1,6 +1,8 @@
 import { createLogger } from '../../src/log';
-import { testApp } from '../helpers/app';
-import { appOn, clearDataIn, complete, linkIn, onEachStore, openPage, person, type AppOnStore, type Person } from '../helpers/certify';
+import { createMemoryStore } from '../../src/store';
+import { Clock, testApp } from '../helpers/app';
+import { appOn, clearDataIn, complete, keyRecordingStore, linkIn, onEachStore, openPage, person, type AppOnStore, type Person } from '../helpers/certify';
+import { faceIdEnv, lastSession, returnFrom, startTestFaceId, tapStart, type FakeFaceId } from '../helpers/fake-faceid';
 
 /**
  * ID numbers, names and phones of old people: once entered, no reply, page, link, stored record or
@@ -93,6 +95,32 @@ onEachStore((adapter) => {
     for (const [key, value] of reminderKeys) expect({ key, found: clearDataIn(`${key} ${app.t.rt.layout.unseal(value) ?? value}`, p) }).toEqual({ key, found: [] });
   });
 
+  it('seals the office\'s record so that the server itself cannot read it back, and keeps a refused result message without clear data', async () => {
+    app = await appOn(adapter);
+    const p = person();
+    const { token } = await fullPath(app, p);
+    app.t.notifier.outcome = 'window_closed';
+    await complete(app.t, token);
+
+    // The outbox keeps the refused message just after the callback is answered.
+    let values = await app.values();
+    for (let i = 0; i < 100 && ![...values.keys()].some((k) => k.endsWith(':notice')); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      values = await app.values();
+    }
+    const marks = [...values].filter(([k]) => k.startsWith('rec:'));
+    expect(marks).toHaveLength(1);
+    const mark = app.t.rt.layout.codecs.mark.decode(marks[0]![1])!;
+    expect(mark.record).toMatch(/^r1\./);
+    // Not one of the server's own sealed values: none of its keys opens it.
+    expect(app.t.rt.layout.unseal(mark.record!)).toBeNull();
+    expect([...values.keys()].some((k) => k.endsWith(':notice'))).toBe(true);
+    for (const [key, value] of values) {
+      expect({ key, found: clearDataIn(`${key} ${value}`, p) }).toEqual({ key, found: [] });
+      expect({ key, found: clearDataIn(app.t.rt.layout.unseal(value) ?? '', p) }).toEqual({ key, found: [] });
+    }
+  });
+
   it('forgets entered data when a dialogue is abandoned and times out', async () => {
     app = await appOn(adapter, { env: { DIALOGUE_IDLE_MINUTES: '0.05' } });
     const p = person();
@@ -114,11 +142,63 @@ it('writes no full ID number, name or phone to the log, even at trace level', as
   const logger = createLogger('trace', { write: (line: string) => void lines.push(line) });
   const t = await testApp({ overrides: { logger } });
   const p = person();
-  const app: AppOnStore = { t, values: async () => new Map(), close: () => t.close() };
+  const app: AppOnStore = { t, values: async () => new Map(), hashes: async () => new Map(), close: () => t.close() };
   const { token } = await fullPath(app, p);
   await complete(t, token);
   await complete(t, token);
   await t.close();
   expect(lines.length).toBeGreaterThan(0);
   expect(clearDataIn(lines.join('\n'), p)).toEqual([]);
+});
+
+describe('with Tencent’s FaceID as the provider', () => {
+  let fake: FakeFaceId;
+  beforeAll(async () => {
+    fake = await startTestFaceId();
+  });
+  afterAll(() => fake.close());
+
+  it('puts none of them in our pages, RedirectUrl, Extra, the log (at trace) or the metrics; the store holds them sealed, then not at all', async () => {
+    const lines: string[] = [];
+    const clock = new Clock();
+    const store = keyRecordingStore(createMemoryStore({ now: clock.now }));
+    const t = await testApp({ clock, store, env: faceIdEnv(fake), overrides: { logger: createLogger('trace', { write: (line: string) => void lines.push(line) }) } });
+    const app: AppOnStore = { t, values: () => store.values(), hashes: () => store.hashes(), close: () => t.close() };
+    try {
+      const p = person();
+      const { token } = await fullPath(app, p);
+      const pages = [(await openPage(t, token)).text];
+
+      expect((await tapStart(t, token)).status).toBe(303);
+      fake.finish(lastSession(fake).bizToken, 2006);
+      pages.push((await returnFrom(t, token, { BizToken: lastSession(fake).bizToken })).text);
+      // Between tries the link's record holds the person for the provider, sealed only.
+      for (const [key, value] of await store.values()) expect({ key, found: clearDataIn(`${key} ${value}`, p) }).toEqual({ key, found: [] });
+
+      pages.push((await tapStart(t, token, pages[1])).text);
+      fake.finish(lastSession(fake).bizToken, 0);
+      pages.push((await returnFrom(t, token, { BizToken: lastSession(fake).bizToken })).text);
+      expect(pages[3]).toContain('认证成功');
+      pages.forEach((page, i) => expect({ i, found: clearDataIn(page, p) }).toEqual({ i, found: [] }));
+
+      // The provider needs the ID number and name (DetectAuth's IdCard, Name); nothing else carries them.
+      const sent = fake.calls.filter((c) => c.action === 'DetectAuth').map((c) => JSON.parse(c.raw) as Record<string, string>);
+      expect(sent).toHaveLength(2);
+      for (const body of sent) {
+        expect(body).toMatchObject({ IdCard: p.id, Name: p.name });
+        expect(clearDataIn(`${body['RedirectUrl']} ${body['Extra']}`, p)).toEqual([]);
+        expect(body['Extra']).toMatch(/^[0-9a-f]{16}$/);
+      }
+      expect(lines.length).toBeGreaterThan(0);
+      expect(clearDataIn(lines.join('\n'), p)).toEqual([]);
+      expect(clearDataIn(await t.rt.metrics.registry.metrics(), p)).toEqual([]);
+
+      const values = await store.values();
+      for (const [key, value] of values) expect({ key, found: clearDataIn(`${key} ${t.rt.layout.unseal(value) ?? value}`, p) }).toEqual({ key, found: [] });
+      const link = t.rt.layout.link(token.slice(0, 20), token);
+      expect(link.codec.decode(values.get(link.key)!)).toMatchObject({ status: 'pass', idNumber: '', name: '', phone: '' });
+    } finally {
+      await app.close();
+    }
+  });
 });

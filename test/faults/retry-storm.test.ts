@@ -77,6 +77,7 @@ describeWithRedisServer('a retry storm', () => {
       }),
     );
     // One link per follower: the face-check effect ran once per push, not once per delivery.
-    expect(await scanKeys(server, `${KEY_PREFIX}fc:*`)).toHaveLength(followers);
+    // Links live under their follower's hash tag (store/layout.ts): f:{tag}:fc:<hash of the token>.
+    expect(await scanKeys(server, `${KEY_PREFIX}f:*:fc:*`)).toHaveLength(followers);
   }, 30_000);
 });

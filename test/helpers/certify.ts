@@ -76,6 +76,14 @@ export const complete = (t: TestApp, token: string, body: unknown = { result: 'p
     .set('Content-Type', 'application/json')
     .send(typeof body === 'string' ? body : JSON.stringify(body));
 
+/**
+ * What another phone hears on typing `p`'s ID number and name: 本认证周期已认证 exactly when a
+ * record exists for them in this cycle.
+ */
+export async function askAgainWithSameIdFor(t: TestApp, p: Person): Promise<string> {
+  return (await toConfirm(t.follower(), p)).join('\n');
+}
+
 export const openPage = (t: TestApp, token: string) => request(t.rt.app.callback()).get(`/face-check/${token}`);
 
 /** What a follower reads as the date: 2026年4月15日. */
@@ -96,10 +104,12 @@ export function clearDataIn(text: string, p: Person): string[] {
 }
 
 /** A store that remembers every key written through it, so a test can read back all it holds. */
-export function keyRecordingStore(inner: Store): Store & { values(): Promise<Map<string, string>> } {
+export function keyRecordingStore(inner: Store): Store & { values(): Promise<Map<string, string>>; hashes(): Promise<Map<string, Record<string, string>>> } {
   const keys = new Set<string>();
+  const hashKeys = new Set<string>();
   return {
     ...inner,
+    incrementFields: (k, fields, ttl) => (hashKeys.add(k), inner.incrementFields(k, fields, ttl)),
     set: (k, v, ttl) => (keys.add(k), inner.set(k, v, ttl)),
     setIfAbsent: (k, v, ttl) => (keys.add(k), inner.setIfAbsent(k, v, ttl)),
     claimAndRead: (k, v, ttl, read) => (keys.add(k), inner.claimAndRead(k, v, ttl, read)),
@@ -112,7 +122,24 @@ export function keyRecordingStore(inner: Store): Store & { values(): Promise<Map
       const got = await inner.getMany(list);
       return new Map(list.flatMap((k, i) => (got[i] == null ? [] : [[k, got[i]!] as [string, string]])));
     },
+    async hashes() {
+      const list = [...hashKeys];
+      const got = await Promise.all(list.map((k) => inner.readHash(k)));
+      return new Map(list.map((k, i) => [k, got[i]!] as const).filter(([, h]) => Object.keys(h).length > 0));
+    },
   };
+}
+
+/** Every counter hash a Redis store holds under `prefix` (prefix stripped from the keys). */
+export async function redisHashes(prefix: string): Promise<Map<string, Record<string, string>>> {
+  const redis = new Redis(REDIS_URL!);
+  try {
+    const out = new Map<string, Record<string, string>>();
+    for (const key of await redis.keys(`${prefix}*`)) if ((await redis.type(key)) === 'hash') out.set(key.slice(prefix.length), await redis.hgetall(key));
+    return out;
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** Every key and value a Redis store holds under `prefix` (prefix stripped from the keys). */
@@ -144,6 +171,8 @@ export type Adapter = 'memory' | 'redis';
 export interface AppOnStore {
   readonly t: TestApp;
   values(): Promise<Map<string, string>>;
+  /** The counter hashes (src/stats, the console's lockout counts). */
+  hashes(): Promise<Map<string, Record<string, string>>>;
   close(): Promise<void>;
 }
 
@@ -152,13 +181,14 @@ export async function appOn(adapter: Adapter, opts: { env?: Record<string, strin
   if (adapter === 'memory') {
     const store = keyRecordingStore(createMemoryStore({ now: clock.now }));
     const t = await testApp({ ...opts, clock, store });
-    return { t, values: () => store.values(), close: () => t.close() };
+    return { t, values: () => store.values(), hashes: () => store.hashes(), close: () => t.close() };
   }
   const store = await freshRedisStore();
   const t = await testApp({ ...opts, clock, store });
   return {
     t,
     values: () => redisValues(store.prefix),
+    hashes: () => redisHashes(store.prefix),
     async close() {
       await t.close();
       await dropRedisPrefix(store.prefix);

@@ -82,7 +82,7 @@ describe('the public listener', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
     expect(answer).toContain('body_timeout');
     expect(sent).toBeLessThan(body.length - 1); // a steady trickle does not keep the request alive
-    expect(await t!.store.get('f:{opn_trickle}:state')).toBeNull();
+    expect(await t!.store.get(t!.rt.layout.follower('opn_trickle').state.key)).toBeNull();
     // The listener is none the worse: the same follower's next push is answered.
     const again = signedText('opn_trickle', '帮助', { timestampSeconds: Math.floor(t!.clock.ms / 1000) });
     const res = await fetch(`http://127.0.0.1:${port}/wechat?${new URLSearchParams(again.query)}`, { method: 'POST', body: again.body, headers: { 'content-type': 'text/xml' } });
@@ -113,7 +113,7 @@ describe('the public listener', () => {
     );
     await once(socket, 'close');
     expect(answer).toMatch(/^HTTP\/1\.1 200 /);
-    expect(await t!.store.get('f:{opn_stall}:state')).not.toBeNull();
+    expect(await t!.store.get(t!.rt.layout.follower('opn_stall').state.key)).not.toBeNull();
   });
 
   it('closes a connection whose headers trickle in past the headers timeout', async () => {

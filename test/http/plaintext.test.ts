@@ -28,12 +28,12 @@ describe('an account with an EncodingAESKey (the default: plaintext refused)', (
     const captured = signedText('opn_victim', '1', { mode: 'safe', timestampSeconds: ts() }).query;
     const { encrypt_type: _e, msg_signature: _m, ...reused } = captured;
     const forged = textXml({ to: TEST_ACCOUNT, from: 'opn_victim', content: '1', createTime: ts(), msgId: '66600001' });
-    const stateBefore = await strict.store.get('f:{opn_victim}:state');
+    const stateBefore = await strict.store.get(strict.rt.layout.follower('opn_victim').state.key);
     const res = await call({ query: reused, body: forged });
     expect(res.status).toBe(401);
     expect(res.text).toBe('plaintext_refused');
     expect(res.text).not.toContain('face-check');
-    expect(await strict.store.get('f:{opn_victim}:state')).toBe(stateBefore);
+    expect(await strict.store.get(strict.rt.layout.follower('opn_victim').state.key)).toBe(stateBefore);
     expect(strict.notifier.sent).toEqual([]);
     // The victim is still asked to confirm, and confirming gets the link.
     expect(await victim.say('1')).toContain('/face-check/');
@@ -48,7 +48,7 @@ describe('an account with an EncodingAESKey (the default: plaintext refused)', (
   it('refuses a plaintext push with a fresh query of its own too: no plaintext body is signed', async () => {
     const res = await call(signedText('opn_plain2', '认证', { timestampSeconds: ts() }));
     expect(res.status).toBe(401);
-    expect(await strict.store.get('f:{opn_plain2}:state')).toBeNull();
+    expect(await strict.store.get(strict.rt.layout.follower('opn_plain2').state.key)).toBeNull();
   });
 });
 

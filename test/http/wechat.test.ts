@@ -72,7 +72,7 @@ describe('a text push', () => {
 });
 
 describe('bad input is refused and changes nothing', () => {
-  const stateOf = (openid: string) => t.store.get(`f:{${openid}}:state`);
+  const stateOf = (openid: string) => t.store.get(t.rt.layout.follower(openid).state.key);
 
   it('a bad signature gets 401 and the message is not handled', async () => {
     const res = await post(signedText('opn_badsig', '认证', { token: 'othertoken', timestampSeconds: nowS() }));
@@ -183,7 +183,7 @@ describe('routes match exactly', () => {
     const res = method === 'GET' ? await api.get(path).query(verifyQuery('e')) : await api.post(path).query(push.query).type('text/xml').send(push.body);
     expect(res.status).toBe(404);
     expect(res.text).not.toContain('wechat_pushes_total');
-    expect(await t.store.get('f:{opn_route}:state')).toBeNull();
+    expect(await t.store.get(t.rt.layout.follower('opn_route').state.key)).toBeNull();
   });
 });
 

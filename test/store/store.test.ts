@@ -84,6 +84,35 @@ function storeContract(name: string, make: () => Promise<Store>) {
       expect(await store.get('counter')).toBe('25');
     });
 
+    it('adds to the fields of a counter hash, creating it, and answers the new values', async () => {
+      expect(await store.readHash('stats')).toEqual({});
+      expect(await store.incrementFields('stats', { began: 1, 'step:id': 2 }, 5000)).toEqual({ began: 1, 'step:id': 2 });
+      expect(await store.incrementFields('stats', { began: 1, 'fail:light': 1 }, 5000)).toEqual({ began: 2, 'fail:light': 1 });
+      expect(await store.readHash('stats')).toEqual({ began: '2', 'step:id': '2', 'fail:light': '1' });
+      await store.delete('stats');
+      expect(await store.readHash('stats')).toEqual({});
+    });
+
+    it('loses no increment when many instances count at once', async () => {
+      await Promise.all(Array.from({ length: 40 }, () => store.incrementFields('busy', { n: 1, m: 2 }, 5000)));
+      expect(await store.readHash('busy')).toEqual({ n: '40', m: '80' });
+    });
+
+    it('lets a counter hash expire after its TTL, renewed by every increment', async () => {
+      await store.incrementFields('short', { n: 1 }, 150);
+      await sleep(100);
+      await store.incrementFields('short', { n: 1 }, 150);
+      await sleep(100);
+      expect(await store.readHash('short')).toEqual({ n: '2' });
+      await sleep(200);
+      expect(await store.readHash('short')).toEqual({});
+    });
+
+    it('refuses an increment that is not an integer, changing nothing', async () => {
+      await expect(store.incrementFields('odd', { n: 1.5 }, 5000)).rejects.toThrow(RangeError);
+      expect(await store.readHash('odd')).toEqual({});
+    });
+
     it('answers a ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });

@@ -1,3 +1,4 @@
+import { assertNever } from '../../never';
 import { randomBytes } from 'node:crypto';
 import type { CustomMessage } from '../fake-wechat-api';
 import { buildPush, eventXml, openReply, textXml, voiceXml, type PushMode } from '../../wechat/client-sign';
@@ -85,6 +86,8 @@ export function createChatSession(opts: ChatOptions): ChatSession {
       case 'article_id':
       case 'article_view_limited':
         return [heading, `(opens article ${leaf.article_id}; nothing is sent to the server)`];
+      default:
+        return assertNever(leaf);
     }
   }
 
@@ -102,6 +105,8 @@ export function createChatSession(opts: ChatOptions): ChatSession {
           return [`! ${result.why}`, ...menuBar(opts.menu, nav)];
         case 'leaf':
           return act(result.leaf, result.path);
+        default:
+          return assertNever(result);
       }
     },
     async say(text) {
