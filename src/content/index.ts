@@ -16,6 +16,7 @@ const MESSAGE_KEYS = [
   'lookupLimit', 'namePrompt', 'nameInvalid', 'phonePrompt', 'phoneInvalid', 'confirmPrompt', 'linkIssued', 'linkPending',
   'inDialogue', 'helpInDialogue', 'reask', 'backAtStart', 'exited', 'nothingToExit', 'expired', 'resultPass', 'resultFail',
   'thanks', 'vague', 'linkOpen', 'linkExpired', 'linkResultPass', 'linkResultFail',
+  'remindersOff', 'remindersOn', 'reminderPromise',
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 
@@ -26,7 +27,10 @@ const messagesSchema = z.object({
 }) as unknown as z.ZodType<Record<MessageKey, string> & { home: string[]; categories: { name: string; hint: string }[] }>;
 
 const words = z.array(z.union([z.string(), z.number()]).transform(String)).min(1);
-const commandsSchema = z.object({ start: words, help: words, greet: words, exit: words, back: words, acknowledge: words, confirm: words, redo: words, another: words, thanks: words });
+const commandsSchema = z.object({
+  start: words, help: words, greet: words, exit: words, back: words, acknowledge: words, confirm: words, redo: words, another: words, thanks: words,
+  remindersOff: words, remindersOn: words,
+});
 export type CommandName = keyof z.infer<typeof commandsSchema>;
 
 /** Values filled in at reply time; a template may use only these besides the facts and the window. */

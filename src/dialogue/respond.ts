@@ -2,6 +2,7 @@ import { minutesOf } from '../calendar';
 import { CLICK_KEYS } from '../menu-keys';
 import { numbered, parseNumber } from './choice';
 import { parseName } from './person';
+import { beganWrites, consentCommand } from './reminders';
 import { STEPS } from './steps';
 import { assertNever, type Action, type Ctx, type Dialogue, type FaqMatch, type FollowerState, type Input, type Line, type Need, type Outcome, type Paragraph, type PreCtx } from './types';
 
@@ -40,9 +41,11 @@ function route(s: FollowerState, input: Input, ctx: Ctx): Outcome {
     case 'silent':
       return { state: s, reply: { silent: true }, writes: [], effects: [] };
     case 'unsubscribe':
-      return { state: null, reply: { silent: true }, writes: [], effects: [] };
-    case 'subscribe':
-      return d ? say(s, [welcome(ctx)], [{ key: 'inDialogue' }, prompt(d, ctx)]) : say({ ...s, choices: HOME }, [welcome(ctx)]);
+      return { state: null, reply: { silent: true }, writes: [{ type: 'reminders', change: 'unfollowed' }], effects: [] };
+    case 'subscribe': {
+      const out = d ? say(s, [welcome(ctx)], [{ key: 'inDialogue' }, prompt(d, ctx)]) : say({ ...s, choices: HOME }, [welcome(ctx)]);
+      return { ...out, writes: [{ type: 'reminders', change: 'followed' }] };
+    }
     case 'unsupported':
     case 'voiceUnclear': {
       const line: Line = { key: input.kind };
@@ -104,6 +107,8 @@ function idle(s: FollowerState, text: string, ctx: Ctx): Outcome {
   if (ctx.content.is(text, 'help')) return topics(s, ctx);
   if (ctx.content.is(text, 'greet')) return say({ ...s, choices: HOME }, [welcome(ctx)]);
   if (ctx.content.is(text, 'exit') || ctx.content.is(text, 'back')) return say({ ...s, choices: HOME }, [{ key: 'nothingToExit' }]);
+  const consent = consentCommand(text, ctx);
+  if (consent) return { ...say(s, consent.line), writes: [consent.write] };
   const n = parseNumber(text);
   if (n !== null && s.choices?.length) {
     const action = s.choices[n - 1];
@@ -143,6 +148,8 @@ function inDialogue(s: FollowerState, d: Dialogue, text: string, ctx: Ctx): Outc
   if (ctx.content.is(text, 'start')) return def.done ? begin(s, ctx) : again([{ key: 'inDialogue' }]);
   if (ctx.content.is(text, 'help')) return again([{ key: 'helpInDialogue' }]);
   if (ctx.content.is(text, 'greet')) return again([{ key: 'inDialogue' }]);
+  const consent = consentCommand(text, ctx);
+  if (consent) return { ...again(consent.line), writes: [consent.write] };
 
   // What the FAQ makes of a text that is not the step's answer: a question is answered, a thank-you
   // acknowledged, a command said in a sentence obeyed — then the step is asked again.
@@ -174,7 +181,7 @@ function inDialogue(s: FollowerState, d: Dialogue, text: string, ctx: Ctx): Outc
   if ('next' in r) {
     const acknowledged = r.acknowledged ?? s.acknowledged;
     const state: FollowerState = { v: 1, dialogue: r.next, ...(acknowledged ? { acknowledged: true } : {}) };
-    return { state, reply: { say: r.reply ?? [[prompt(r.next, ctx)]] }, writes: r.writes ?? [], effects: r.effects ?? [] };
+    return { state, reply: { say: r.reply ?? [[prompt(r.next, ctx)]] }, writes: [...(r.writes ?? []), ...beganWrites(d, r.next, ctx)], effects: r.effects ?? [] };
   }
   return aside(ctx.faq.match(text)) ?? (r.reason ? again([r.reason]) : say(s, [prompt(d, ctx)]));
 }

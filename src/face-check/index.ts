@@ -4,6 +4,7 @@ import type { Logger } from '../log';
 import type { Outbox } from '../outbox';
 import type { RecordsPublicKey } from '../records/envelope';
 import { sealRecord } from '../records/record';
+import { recordPass } from '../reminders/entries';
 import { recordFaceCheck, type FailReason, type Stats } from '../stats';
 import type { Store } from '../store';
 import { tokenHash, type CertMark, type Layout, type LinkRecord } from '../store/layout';
@@ -113,10 +114,17 @@ export async function completeFaceCheck(deps: FaceCheckDeps, token: string, verd
       if (earlier) date = earlier.date;
     }
   }
+  // Kept for the reminder when the next window opens; the message promises it only if it will come.
+  const reminded =
+    result === 'pass' &&
+    (await recordPass(deps, { openid: record.openid, cycle: record.cycle, personKey: record.personKey, maskedName: record.maskedName }).catch((err: Error) => {
+      deps.logger.warn({ err: { message: err.message } }, 'face check passed but its reminder for next year could not be kept');
+      return false;
+    }));
   // The provider's callback is answered once the message is queued, not sent: WeChat may be slow
   // or busy, and the page must not time out and tempt a second tap on a spent link.
   const message = { openid: record.openid, key: result === 'pass' ? ('resultPass' as const) : ('resultFail' as const), id: `result:${tokenHash(token)}`,
-    vars: { maskedName: record.maskedName, category: record.category, date: cnDate(date) } };
+    vars: { maskedName: record.maskedName, category: record.category, date: cnDate(date) }, ...(reminded ? { also: ['reminderPromise' as const] } : {}) };
   await deps.outbox.enqueue(message).catch((err: Error) =>
     // The result is safe in the mark and the spent link; the follower still hears it when they write (the linked step).
     deps.logger.error({ err: { message: err.message } }, 'face check completed but its message could not be queued'),
