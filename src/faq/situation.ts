@@ -84,6 +84,11 @@ const WHEN = /今年|去年|现在|刚才|今天|昨天|前几天|前两天|这�
 /** The asker's identity: 我是机关退休的, 领的是城乡居民养老保险 (keywords still see it). */
 const IDENTITY = /我是[^是]{1,8}?(?:退休|养老)的|领的是[^是]{1,10}?(?:养老保险|养老金|待遇)/gu;
 
+/** Without the people a sentence names (我妈, 俺俩, 我们老两口): what is left of a request to certify. */
+export function withoutPeople(normalised: string): string {
+  return normalised.replace(PERSON, '');
+}
+
 export function stripSituation(normalised: string): string {
   return normalised
     .replace(AGE, '')
