@@ -112,7 +112,7 @@ function strongEntries(keyword: Float64Array): number {
  * question that follows, not a second question. (Normalised text: 咋/如何 are 怎么, 啥 is 什么, a
  * clause-final 不/没 is 吗.) 收不收钱 and 是不是假的 ask too.
  */
-const ASKING = /吗|怎么|什么|哪|几|谁|多少|能不能|可不可以|要不要|是不是|行不行|有没有|会不会|用不用|算不算|中不中|对不对|真的假的|(\p{Script=Han})不\1/u;
+const ASKING = /吗|怎么|什么|哪|几|谁|多少|多久|多长时间|多会儿|能不能|可不可以|要不要|是不是|行不行|有没有|会不会|用不用|算不算|中不中|对不对|真的假的|(\p{Script=Han})不\1/u;
 /**
  * A report of something going wrong asks for help without a question word: 刷脸一直转圈, 提示未到
  * 认证周期, 字太小看不见. (A state of the person, 我妈没有智能手机, is not such a report.)

@@ -45,7 +45,7 @@ const RANK = '(?:大|二|三|四|五|小|老|表|堂)';
 const PERSON = new RegExp(
   [
     '我们家老人', '我家老人', '家里老人', '我们老两口儿?', '老两口儿?', '我们俩', '我俩',
-    `${POSSESSOR}?${RANK}?(?:${KIN_LONG.join('|')})(?:家)?`,
+    `(?:${POSSESSOR})?${RANK}?(?:${KIN_LONG.join('|')})(?:家)?`,
     `${POSSESSOR}${RANK}?${KIN_SHORT}(?:家)?`,
     `${RANK}${KIN_SHORT}(?:家)?`,
     '我是(?:她|他)的?',
@@ -79,7 +79,7 @@ const HUKOU = /户口(?:在|是)?/gu;
 
 /** Months and when: 8月, 八月份了 (already 8月), 今年, 去年, 现在… A date (6月30日) is kept. */
 const MONTH = /(?:1[0-2]|[1-9])月(?:了)?(?![0-9底初中])/gu;
-const WHEN = /今年|去年|现在|刚才|今天|昨天|前几天|前两天|这两天|这几天|这个(?!月)/gu;
+const WHEN = /今年|去年|现在|刚才|昨天|前几天|前两天|这两天|这几天|这个(?!月)/gu;
 
 /** The asker's identity: 我是机关退休的, 领的是城乡居民养老保险 (keywords still see it). */
 const IDENTITY = /我是[^是]{1,8}?(?:退休|养老)的|领的是[^是]{1,10}?(?:养老保险|养老金|待遇)/gu;
