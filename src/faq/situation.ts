@@ -55,10 +55,10 @@ const PERSON = new RegExp(
 );
 
 /** Where the person lives when it is home (呼市, 新城区): home says nothing about the question. */
-const HOME_PLACE = /(?:我们)?(?:在|住在)?(?:呼和浩特市?|呼市|新城区|本地)(?:住|这边|那边)?/gu;
+const HOME_PLACE = /(?:户口)?(?:我们)?(?:在|住在|是)?(?:呼和浩特市?|呼市|新城区|本地)(?:住|这边|那边|的)?/gu;
 
 /**
- * Any other place a person is at: 在满洲里住, 住在临河, 人在海拉尔, 在包头那边, 户口在…. The place is
+ * Any other place a person is at: 在满洲里住, 住在临河, 人在海拉尔, 在包头那边, 户口在扎兰屯. The place is
  * two to six characters ending where the sentence goes on (住, 那边, 能, 今年, 认证…). The words of a
  * question are never taken for a place: 在外地, 在国外, 在这上面, 在村里, 在床上, 在手机上 stay.
  */
@@ -74,8 +74,6 @@ const NOT_A_PLACE =
 const ELSEWHERE = '在外地';
 /** 跟她住, 和孩子一起住: who the person lives with (the keywords still see 跟孩子住). */
 const LIVES_WITH = /(?:跟|和)(?:他|她|我|孩子|儿女|子女)(?:们)?(?:一起)?住/gu;
-/** 户口 itself: 户口在新城区, 户口是呼市的. */
-const HUKOU = /户口(?:在|是)?/gu;
 
 /** Months and when: 8月, 八月份了 (already 8月), 今年, 去年, 现在… A date (6月30日) is kept. */
 const MONTH = /(?:1[0-2]|[1-9])月(?:了)?(?![0-9底初中])/gu;
@@ -96,7 +94,6 @@ export function stripSituation(normalised: string): string {
     .replace(HOME_PLACE, '')
     .replace(LIVES_WITH, '')
     .replace(PLACE, (span: string, place: string) => (NOT_A_PLACE.test(place) ? span : ELSEWHERE))
-    .replace(HUKOU, '')
     .replace(MONTH, '')
     .replace(WHEN, '')
     .replace(IDENTITY, '');
