@@ -130,7 +130,7 @@ function bothStrong(kb: KnowledgeBase, s: Scores, t: MatchThresholds): [FaqEntry
     nb += cb[i]!;
     shared += ca[i]! & cb[i]!;
   }
-  return shared * 2 <= Math.min(na, nb) ? [ea, eb] : null;
+  return na > 0 && nb > 0 && shared * 2 <= Math.min(na, nb) ? [ea, eb] : null;
 }
 
 function strongEntries(keyword: Float64Array): number {

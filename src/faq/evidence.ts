@@ -28,9 +28,12 @@ export function oneWordOnly(kb: Pick<KnowledgeBase, 'keywords' | 'bm25'>, doc: n
   const { covered, counted } = keywordCoverage(kb.keywords, doc, normalised);
   if (counted.some((k) => k.alone)) return false;
   let foreign = 0;
+  let checked = 0;
   for (let i = 0; i + 1 < normalised.length; i++) {
     if (covered[i] === 1 || covered[i + 1] === 1) continue;
+    checked += 1;
     if (!kb.bm25.postings.has(bigram(normalised[i]!, normalised[i + 1]!))) foreign += 1;
   }
-  return foreign >= FOREIGN_PAIRS;
+  // A short question is foreign when all it says beyond the keyword is: 刷脸支付安全吗 is about paying.
+  return foreign >= FOREIGN_PAIRS || (foreign > 0 && foreign === checked);
 }

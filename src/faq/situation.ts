@@ -63,15 +63,31 @@ const HOME_PLACE = /(?:户口)?(?:我们)?(?:在|住在|是)?(?:呼和浩特市?
  * question are never taken for a place: 在外地, 在国外, 在这上面, 在村里, 在床上, 在手机上 stay.
  */
 const PLACE_END = '住|那边|这边|那儿|那里|那|呢|生活|养老|上班|打工|工作|过冬|看孩子|带孙子|看孙子|照顾|跟|和|今年|现在|能|可以|要|用|得|还|也|都|怎么|认证|办|弄|做|刷|吗|的|人|我|他|她|户口';
-const PLACE = new RegExp(`(?:户口|人)?(?:住在|在|住|去了|到了)(\\p{Script=Han}{2,6}?)(住|那边|这边|那儿|那里|那|呢)?(?=${PLACE_END}|$)`, 'gu');
-/** Words that make a "place" part of the question: 外地 and 国外 are what two entries are about. */
-const NOT_A_PLACE =
-  /外|国|境|这|那|哪|村|社区|街道|居委|家|床|医院|院|单位|窗口|大厅|手机|微信|公众号|网|线上|线下|上面|里面|APP|本地|当地|周期|时间|期间|身边|以前|之前|之后|以后|月|日|号|认证|年|发|钱|养老|刷|脸|办|弄|查|交|领|说|提示|显示|用|给|帮|替|做|不|没|吗/u;
+const PLACE = new RegExp(
+  `(?:户口|人)?(?:住在|(?<![现还不正实存所好自])在|住|去了|到了)(\\p{Script=Han}{2,6}?)(住|那边|这边|那儿|那里|那|呢)?(?=${PLACE_END}|$)`,
+  'gu',
+);
 /**
- * What a place other than home stands for in the question: 在满洲里住 能认证不 asks what 在外地能认证不
- * asks. The place name itself is unknown to every entry and only made the question look like none.
+ * Words that make a "place" part of the question (外地 and 国外 are what two entries are about) or
+ * show it is no place at all (不在了, 住得远, 还在打): a place name has no 了, 得, 又 in it. Home is
+ * no other place.
  */
-const ELSEWHERE = '在外地';
+const NOT_A_PLACE =
+  /外|国|境|这|那|哪|村|社区|街道|居委|家|床|医院|院|单位|窗口|大厅|手机|微信|公众号|网|线上|线下|上面|里面|APP|本地|当地|周期|时间|期间|身边|以前|之前|之后|以后|月|日|号|认证|年|发|钱|养老|刷|脸|办|弄|查|交|领|说|提示|显示|用|给|帮|替|做|不|没|吗|[了着过的得地呢吧啊又再也都还就才让被把跟和与能会要想可是有到去来回问]|呼和浩特|呼市|新城区/u;
+/**
+ * What a place other than home stands for in the question: 在满洲里住 能认证不 asks what 在外面能认证不
+ * asks. The place name itself is unknown to every entry and only made the question look like none.
+ * A place an entry knows by name (海南, 加拿大: away-from-home, abroad) stays as it is.
+ */
+const ELSEWHERE = '在外面';
+
+/** Whether a place is named by some entry's keywords (the matcher passes the knowledge base's). */
+export type KnownWord = (place: string) => boolean;
+
+/** The question with every place it names that no entry knows read as 在外地 (what keywords are matched on). */
+export function placesAsElsewhere(normalised: string, known: KnownWord): string {
+  return normalised.replace(PLACE, (span: string, place: string) => (NOT_A_PLACE.test(place) || known(place) ? span : ELSEWHERE));
+}
 /** 跟她住, 和孩子一起住: who the person lives with (the keywords still see 跟孩子住). */
 const LIVES_WITH = /(?:跟|和)(?:他|她|我|孩子|儿女|子女)(?:们)?(?:一起)?住/gu;
 
@@ -87,13 +103,9 @@ export function withoutPeople(normalised: string): string {
   return normalised.replace(PERSON, '');
 }
 
-export function stripSituation(normalised: string): string {
-  return normalised
-    .replace(AGE, '')
-    .replace(PERSON, '')
-    .replace(HOME_PLACE, '')
-    .replace(LIVES_WITH, '')
-    .replace(PLACE, (span: string, place: string) => (NOT_A_PLACE.test(place) ? span : ELSEWHERE))
+export function stripSituation(normalised: string, known: KnownWord = () => false): string {
+  const s = normalised.replace(AGE, '').replace(PERSON, '').replace(HOME_PLACE, '').replace(LIVES_WITH, '');
+  return placesAsElsewhere(s, known)
     .replace(MONTH, '')
     .replace(WHEN, '')
     .replace(IDENTITY, '');
