@@ -109,7 +109,7 @@ function twoQuestions(kb: KnowledgeBase, text: string, t: MatchThresholds, bonus
  * ahead of the rest: 有人打电话说认证要交手续费 真的假的 (手续费, 真的假的) asks both whether it
  * costs and whether the call is a fraud. Both short answers help more than a choice between them.
  */
-const BOTH_MIN_KEYWORD = 3;
+const BOTH_MIN_KEYWORD = 3.5;
 function bothStrong(kb: KnowledgeBase, s: Scores, t: MatchThresholds): [FaqEntry, FaqEntry] | null {
   const [a, b, c] = best(s.total, 3);
   if (a === undefined || b === undefined) return null;

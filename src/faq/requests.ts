@@ -23,8 +23,10 @@ export interface Words {
  */
 const START_AROUND =
   /请|麻烦|帮忙|帮|给|替|为|我们|我来|我|现在|马上|今天|就|想要|想|要|准备|做个|做|办理|办个|办|弄个|弄|搞个|搞|进行|一下|下|个|吧|呗|啊|呀|家里|家|老人家?|父母|爸妈|俩|他|她|们/gu;
+/** Doing something for someone, said without what: 给…办一下, 帮…弄. */
+const FOR_SOMEONE = /[给帮替].*[弄办做搞]/u;
 /** A question about certifying is not a request to do it: 怎么给我妈认证, 能帮我认证吗. */
-const ASKS = /怎|如何|吗|么|能不能|可不可以|可以|行不行|行不|能否|什么|啥|哪|几|谁|多少|不|没|\?|？/u;
+const ASKS = /怎|如何|吗|么|能不能|可不可以|可以|行不行|行不|能否|什么|啥|哪|几|谁|多少|多久|不|没|\?|？/u;
 
 /** Asking the account itself to do it is a request, not a question: 能帮我认证吗, 可以给我妈认证不. */
 const POLITE = /^(?:请问)?(?:你们?|您)?(?:能不能|可不可以|能否|能|可以)(?=帮|给|替|为)(.*?)(?:吗|么|不|没有?|呀|啊|\?)*$/u;
@@ -48,6 +50,8 @@ function isStartClause(text: string, words: Words): boolean {
   else if (ASKS.test(text)) return false;
   if (w.length > 20) return false;
   const rest = withoutPeople(w).replace(START_AROUND, '');
+  // 给我岳母办一下, 帮我弄一下: doing it for someone is the one thing this account does.
+  if (rest === '' && FOR_SOMEONE.test(w)) return true;
   return rest !== w && words.start.has(rest);
 }
 
@@ -58,7 +62,7 @@ const PARTICLES = /[啊呀啦哈哦嘛呢噢哇吧嘞咧呗]+$/u;
  * What a follower says after a thank-you about what they will do next: 那我回头让我儿子弄, 我明天再弄,
  * 我试试. Such a clause asks nothing, and answering it as a question ("I cannot answer that") is rude.
  */
-const NEXT_STEP = /回头|明天|后天|改天|等会|等一会|一会儿?|过会|待会|晚点|晚上|下午|再|试试|试一下|试一试|让|叫|我去|去弄|去办|去问|问问|自己弄/u;
+const NEXT_STEP = /回头|回来|等我|等他|等她|等孩子|明天|后天|改天|等会|等一会|一会儿?|过会|待会|晚点|晚上|下午|再|试试|试一下|试一试|让|叫|我去|去弄|去办|去问|问问|自己弄/u;
 const NEXT_STEP_MAX = 20;
 
 /**
