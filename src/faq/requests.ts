@@ -22,7 +22,7 @@ export interface Words {
  * must be a start word.
  */
 const START_AROUND =
-  /请|麻烦|帮忙|帮|给|替|为|我们|我来|我|现在|马上|今天|就|想要|想|要|准备|做个|做|办理|办个|办|弄个|弄|搞个|搞|进行|一下|下|个|吧|呗|啊|呀|家里|家|老人家?|父母|爸妈|俩|他|她|们/gu;
+  /请|麻烦|帮忙|帮|给|替|为|你们|你|您|我们|我来|我|现在|马上|今天|就|想要|想|要|准备|做个|做|办理|办个|办|弄个|弄|搞个|搞|进行|一下|下|个|吧|呗|啊|呀|家里|家|老人家?|父母|爸妈|俩|他|她|们/gu;
 /** Doing something for someone, said without what: 给…办一下, 帮…弄. */
 const FOR_SOMEONE = /[给帮替].*[弄办做搞]/u;
 /** A question about certifying is not a request to do it: 怎么给我妈认证, 能帮我认证吗. */
@@ -49,11 +49,17 @@ function isStartClause(text: string, words: Words): boolean {
   if (polite) w = polite[1]!;
   else if (ASKS.test(text)) return false;
   if (w.length > 20) return false;
+  // 你帮我给我爸弄一下这个认证吧: 这个 and 那个 point at the certification once someone is named.
+  if (FOR_SOMEONE.test(w)) w = w.replace(/那个|这个/gu, '');
   const rest = withoutPeople(w).replace(START_AROUND, '');
   // 给我岳母办一下, 帮我弄一下: doing it for someone is the one thing this account does.
   if (rest === '' && FOR_SOMEONE.test(w)) return true;
   return rest !== w && words.start.has(rest);
 }
+
+/** A clause that is only a speaker's hesitation, and the sounds that may be one too. */
+const HESITATION = /^(?:那个|这个|就是说?|那|呃|哎|唉)+$/u;
+const SOUND = /^(?:嗯|哦|噢)+$/u;
 
 /** Sounds at the end of a spoken thank-you: 谢谢你啊, 好的呀, 行嘞. */
 const PARTICLES = /[啊呀啦哈哦嘛呢噢哇吧嘞咧呗]+$/u;
@@ -70,11 +76,15 @@ const NEXT_STEP_MAX = 20;
  * such a clause followed by what the follower will do next (行嘞，那我回头让我儿子弄).
  */
 export function isPleasantry(text: string, words: Words): boolean {
-  const parts = clauses(text)
+  // 嗯，那个，行，好的…: a spoken 那个 between the OKs neither thanks nor asks.
+  const all = clauses(text)
     .map((p) => commandWord(p).replace(PARTICLES, ''))
     .filter((p) => p.length > 0);
+  const parts = all.filter((p) => !HESITATION.test(p));
   const kind = parts.map((p) => isThanks(p, words));
   if (parts.length === 0 || !kind.some(Boolean)) return false;
+  // 嗯，就是那个，那个: a 嗯 among hesitations is someone about to ask, not an OK.
+  if (parts.length < all.length && parts.every((p, i) => !kind[i] || SOUND.test(p))) return false;
   return parts.every((p, i) => kind[i] || isNextStep(p, words));
 }
 
