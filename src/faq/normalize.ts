@@ -58,6 +58,8 @@ const VARIANTS: ReadonlyArray<readonly [RegExp, string | ((...m: string[]) => st
   [/人连|人睑/g, '人脸'],
   [/公重号|公众好|工众号/g, '公众号'],
   [/登陆/g, '登录'],
+  // 不会使手机: 使 is 用 after 会 (but 使馆 stays).
+  [/会使(?![馆劲])/g, '会用'],
   // "how": the notice writes 如何, people say 怎么/咋/怎样.
   [/怎么样|咋样|怎样|如何|咋个|咋/g, '怎么'],
   [/怎么整|怎么弄好/g, '怎么办'],
