@@ -11,8 +11,8 @@ import type { KnowledgeBase } from './types';
 /** Words that say "certification" or "a question" and nothing about which question. */
 export const GENERIC = /人脸识别|人脸|刷脸|认证|资格|待遇|养老金|养老|社保|手机|问题|事情|事儿?|那块儿?|这块儿?|方面|那个|这个|一下|就是|怎么办|怎么|什么|我|的|了|吗/gu;
 
-/** A question that names certification (the app, the account, the face check, a date) is about it. */
-const DOMAIN = /认证|资格|刷脸|人脸|识别|APP|周期|须知|类别|冒领|养老金|[0-9]+[月日]/u;
+/** A question that names certification (the app, the face check, a date) is about it; 实名认证 alone does not (手机卡实名认证). */
+const DOMAIN = /(?<!实名)认证|资格|刷脸|人脸|识别|APP|周期|须知|类别|冒领|养老金|[0-9]+[月日]/u;
 
 /** This many character pairs the knowledge base has never seen make everyday keywords too little evidence. */
 const FOREIGN_PAIRS = 2;
