@@ -1,8 +1,7 @@
 import { commandWord } from '../content';
 import { MAX_CLAUSES, clauses } from './clauses';
-import { GENERIC, oneWordOnly } from './evidence';
-import { keywordCoverage } from './keywords';
-import { DEFAULT_THRESHOLDS, MAX_QUESTION_CHARS, best, decide, scoreNormalised, type MatchThresholds, type Scores } from './match';
+import { GENERIC } from './evidence';
+import { DEFAULT_THRESHOLDS, MAX_QUESTION_CHARS, decide, scoreNormalised, type MatchThresholds } from './match';
 import { normalize } from './normalize';
 import { isPleasantry, isStartRequest, type Words } from './requests';
 import type { FaqEntry, KnowledgeBase } from './types';
@@ -63,8 +62,6 @@ export function classify(kb: KnowledgeBase, words: Words, message: string, o: Cl
   const pair = strongEntries(scores.keyword) >= 2 ? twoQuestions(kb, text, t, o.halfBonus ?? 0.1) : null;
   if (pair) return { kind: 'answer', entries: pair };
   if (whole.kind === 'answer') return { kind: 'answer', entries: [whole.entry] };
-  const both = bothStrong(kb, scores, t);
-  if (both) return { kind: 'answer', entries: both };
   // A guess at a fragment (人脸: a one-item list, or two random ones) helps less than the menu.
   if (isFragment(scores.core, 2)) return { kind: 'vague' };
   return whole.kind === 'suggest' && whole.entries.length > 0 ? whole : { kind: 'none' };
@@ -102,35 +99,6 @@ function twoQuestions(kb: KnowledgeBase, text: string, t: MatchThresholds, bonus
     }
   }
   return best;
-}
-
-/**
- * A close call between two entries that each have strong words of their own in the message, well
- * ahead of the rest: 有人打电话说认证要交手续费 真的假的 (手续费, 真的假的) asks both whether it
- * costs and whether the call is a fraud. Both short answers help more than a choice between them.
- */
-const BOTH_MIN_KEYWORD = 3.5;
-function bothStrong(kb: KnowledgeBase, s: Scores, t: MatchThresholds): [FaqEntry, FaqEntry] | null {
-  const [a, b, c] = best(s.total, 3);
-  if (a === undefined || b === undefined) return null;
-  const ea = kb.entries[a]!;
-  const eb = kb.entries[b]!;
-  if (ea.scope !== 'faq' || eb.scope !== 'faq') return null;
-  if (s.keyword[a]! < BOTH_MIN_KEYWORD || s.keyword[b]! < BOTH_MIN_KEYWORD || s.total[b]! < t.answer) return null;
-  if (c !== undefined && s.total[c]! > s.total[b]! - t.margin) return null;
-  if (oneWordOnly(kb, a, s.normalised) || oneWordOnly(kb, b, s.normalised)) return null;
-  // Their evidence must be different words of the message, not one phrase both entries know.
-  const ca = keywordCoverage(kb.keywords, a, s.normalised).covered;
-  const cb = keywordCoverage(kb.keywords, b, s.normalised).covered;
-  let na = 0;
-  let nb = 0;
-  let shared = 0;
-  for (let i = 0; i < ca.length; i++) {
-    na += ca[i]!;
-    nb += cb[i]!;
-    shared += ca[i]! & cb[i]!;
-  }
-  return na > 0 && nb > 0 && shared * 2 <= Math.min(na, nb) ? [ea, eb] : null;
 }
 
 function strongEntries(keyword: Float64Array): number {

@@ -81,7 +81,7 @@ export function scoreNormalised(kb: KnowledgeBase, q: string, t: MatchThresholds
 }
 
 /** The `k` best entries, best first; ties keep file order. A linear pass: no sort of every entry. */
-export function best(total: Float64Array, k: number): number[] {
+function best(total: Float64Array, k: number): number[] {
   const top: number[] = [];
   for (let i = 0; i < total.length; i++) {
     let at = top.length;

@@ -53,6 +53,8 @@ const VARIANTS: ReadonlyArray<readonly [RegExp, string | ((...m: string[]) => st
   [/养老今|养老经|养老京/g, '养老金'],
   [/退修/g, '退休'],
   [/刷连|刷睑|扫脸|扫连/g, '刷脸'],
+  // 照个脸, 拍个脸: the face check said otherwise (照脸 and 拍脸 are what people do to a phone).
+  [/[照拍]个?脸/g, '刷脸'],
   // 刷脸支付, 刷脸进站: paying or passing a gate by face is not the certification's face check.
   [/刷脸(?=支付|付款|付钱|乘车|坐车|进站|开门|解锁|取款|取钱)/g, ''],
   [/人连|人睑/g, '人脸'],
