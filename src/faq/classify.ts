@@ -117,7 +117,7 @@ const ASKING = /吗|怎么|什么|哪|几|谁|多少|多久|多长时间|多会�
  * A report of something going wrong asks for help without a question word: 刷脸一直转圈, 提示未到
  * 认证周期, 字太小看不见. (A state of the person, 我妈没有智能手机, is not such a report.)
  */
-const TROUBLE = /提示|显示|一直|老是|总是|失败|不了|不过|不上|过不去|进不去|打不开|不动|退出|用不了|不好使|看不清|看不见|太小|卡住|卡了|转圈|黑屏|闪退|没反应|不行|不成功|通不过/u;
+const TROUBLE = /提示|显示|一直|老是|总是|失败|不了|不过|不上|过不去|进不去|打不开|不动|退出|用不了|看不清|看不见|太小|卡住|卡了|转圈|黑屏|闪退|没反应|不行|不成功|通不过/u;
 function half(kb: KnowledgeBase, normalised: string, t: MatchThresholds) {
   if (!ASKING.test(normalised) && !TROUBLE.test(normalised)) return { kind: 'none' } as const;
   const scores = scoreNormalised(kb, normalised, t);

@@ -22,7 +22,7 @@ export interface Words {
  * must be a start word.
  */
 const START_AROUND =
-  /请|麻烦|帮忙|帮|给|替|为|你们|你|您|我们|我来|我|现在|马上|今天|就|想要|想|要|准备|做个|做|办理|办个|办|弄个|弄|搞个|搞|进行|一下|下|个|吧|呗|啊|呀|家里|家|(?:楼里|村里|院里|小区里?|社区里?|这些|那几个|这几个|几个|两个)的?|老人家?|父母|爸妈|俩|他|她|们/gu;
+  /请|麻烦|帮忙|帮|给|替|为|你们|你|您|我们|我来|我|现在|马上|今天|就|想要|想|要|准备|做个|做|办理|办个|办|弄个|弄|搞个|搞|进行|一下|下|个|吧|呗|啊|呀|家里|家|(?:楼里|村里|院里|小区里?|社区里?|这些|那几个|这几个|几个|两个)的?|老人家?|父母|爸妈|俩人|两人|两个人|两位|几个人|俩|他|她|们/gu;
 /** Doing something for someone, said without what: 给…办一下, 帮…弄. */
 const FOR_SOMEONE = /[给帮替].*[弄办做搞]/u;
 /** A question about certifying is not a request to do it: 怎么给我妈认证, 能帮我认证吗. */
@@ -58,7 +58,7 @@ function isStartClause(text: string, words: Words): boolean {
 }
 
 /** A clause that is only a speaker's hesitation, and the sounds that may be one too. */
-const HESITATION = /^(?:那个|这个|就是说?|那|呃|哎|唉)+$/u;
+const HESITATION = /^(?:那个|这个|就是说?|那|呃|哎|唉|了)+$/u;
 const SOUND = /^(?:嗯|哦|噢)+$/u;
 
 /** Sounds at the end of a spoken thank-you: 谢谢你啊, 好的呀, 行嘞. */
@@ -70,13 +70,14 @@ const PARTICLES = /[啊呀啦哈哦嘛呢噢哇吧嘞咧呗]+$/u;
  */
 const NEXT_STEP = /回头|回来|等我|等他|等她|等孩子|明天|后天|改天|等会|等一会|一会儿?|过会|待会|晚点|晚上|下午|再|试试|试一下|试一试|让|叫|我去|去弄|去办|去问|问问|自己弄/u;
 const NEXT_STEP_MAX = 20;
+const KNOWS_NOW = /^我?(?:知道|晓得|会|懂|明白)了?(?:怎么|咋|如何)\p{Script=Han}{0,6}$/u;
 
 /**
  * Every clause thank-yous, OKs or greetings, even run together (好的 知道了, 谢谢你啊, 懂了谢谢); or
  * such a clause followed by what the follower will do next (行嘞，那我回头让我儿子弄).
  */
 export function isPleasantry(text: string, words: Words): boolean {
-  // 嗯，那个，行，好的…: a spoken 那个 between the OKs neither thanks nor asks.
+  // 嗯，那个，行，好的…: a spoken 那个 between the OKs neither thanks nor asks (nor a 了 cut off at 怎么弄).
   const all = clauses(text)
     .map((p) => commandWord(p).replace(PARTICLES, ''))
     .filter((p) => p.length > 0);
@@ -94,7 +95,10 @@ function isThanks(clause: string, words: Words): boolean {
 }
 
 function isNextStep(clause: string, words: Words): boolean {
-  return clause.length <= NEXT_STEP_MAX && NEXT_STEP.test(clause) && !ASKS.test(clause) && !isStartRequest(clause, words);
+  if (clause.length > NEXT_STEP_MAX) return false;
+  // 我知道怎么弄了: 怎么 here says what the follower now knows, it asks nothing.
+  if (KNOWS_NOW.test(clause)) return true;
+  return NEXT_STEP.test(clause) && !ASKS.test(clause) && !isStartRequest(clause, words);
 }
 
 /** Whether `s` splits into words that `known` accepts (a small dynamic programme over its positions). */
