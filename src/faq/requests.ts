@@ -24,7 +24,7 @@ export interface Words {
 const START_AROUND =
   /请|麻烦|帮忙|帮|给|替|为|你们|你|您|我们|我来|我|现在|马上|今天|就|想要|想|要|准备|做个|做|办理|办个|办|弄个|弄|搞个|搞|进行|一下|下|个|吧|呗|啊|呀|家里|家|(?:楼里|村里|院里|小区里?|社区里?|这些|那几个|这几个|几个|两个)的?|老人家?|父母|爸妈|俩人|两人|两个人|两位|几个人|俩|他|她|们/gu;
 /** Doing something for someone, said without what: 给…办一下, 帮…弄. */
-const FOR_SOMEONE = /[给帮替].*[弄办做搞]/u;
+const FOR_SOMEONE = /[给帮替].*[弄办做搞认]/u;
 /** A question about certifying is not a request to do it: 怎么给我妈认证, 能帮我认证吗. */
 const ASKS = /怎|如何|吗|么|能不能|可不可以|可以|行不行|行不|能否|什么|啥|哪|几|谁|多少|多久|不|没|\?|？/u;
 
@@ -52,8 +52,8 @@ function isStartClause(text: string, words: Words): boolean {
   // 你帮我给我爸弄一下这个认证吧: 这个 and 那个 point at the certification once someone is named.
   if (FOR_SOMEONE.test(w)) w = w.replace(/那个|这个/gu, '');
   const rest = withoutPeople(w).replace(START_AROUND, '');
-  // 给我岳母办一下, 帮我弄一下: doing it for someone is the one thing this account does.
-  if (rest === '' && FOR_SOMEONE.test(w)) return true;
+  // 给我岳母办一下, 帮我弄一下, 帮俺认一下: doing it for someone is the one thing this account does.
+  if ((rest === '' || rest === '认') && FOR_SOMEONE.test(w)) return true;
   return rest !== w && words.start.has(rest);
 }
 
@@ -61,8 +61,8 @@ function isStartClause(text: string, words: Words): boolean {
 const HESITATION = /^(?:那个|这个|就是说?|那|呃|哎|唉|了)+$/u;
 const SOUND = /^(?:嗯|哦|噢)+$/u;
 
-/** Sounds at the end of a spoken thank-you: 谢谢你啊, 好的呀, 行嘞. */
-const PARTICLES = /[啊呀啦哈哦嘛呢噢哇吧嘞咧呗]+$/u;
+/** Sounds at the end of a spoken thank-you: 谢谢你啊, 好的呀, 行嘞, 好哩. */
+const PARTICLES = /[啊呀啦哈哦嘛呢噢哇吧嘞咧呗哩]+$/u;
 
 /**
  * What a follower says after a thank-you about what they will do next: 那我回头让我儿子弄, 我明天再弄,
