@@ -10,8 +10,8 @@ import { evaluate, loadSampleKb, loadSampleWords, readSet, repoRoot, type EvalRe
  * rounds, each measured before it was tuned on: 0.80, 0.93, 0.86, 0.74 for off-topic traps, 0.90
  * for long voice messages, 0.81 in dialect, 0.87 in officialese, 0.70 for the new entries in
  * other words, 0.66 as a daughter asks for her mother, 0.87 as village helpers ask) were added
- * and tuned on. A second holdout for issue 15 is kept outside
- * the repository. These floors keep what was reached: a knowledge-base edit that costs a question
+ * and tuned on. Two relatives' holdouts were never tuned on (the first one's misses were read and
+ * described to the second round, so the second, written apart, is the one that measures). These floors keep what was reached: a knowledge-base edit that costs a question
  * fails here, and the message lists what it cost.
  */
 const kb = loadSampleKb();
@@ -79,6 +79,29 @@ describe.each([
   });
 
   it('never answers an off-topic question as if it were about certification', () => {
+    expect(report.misses.filter((m) => m.pattern === 'off-topic')).toEqual([]);
+  });
+});
+
+describe('what followers get for the second relatives holdout of issue 15, never seen by the matcher’s authors', () => {
+  // Written by someone who saw only the notice, after the second round of tuning began; measured
+  // once, never tuned on: 0.902 overall, two-in-one 0.867, vague 0.909, off-topic 1.0.
+  const report = run('relatives-holdout2');
+
+  it('is exactly right for at least 90% of it', () => {
+    expect(report.total).toBeGreaterThanOrEqual(100);
+    expect(report.strict).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it.each([
+    ['two-in-one', 0.8],
+    ['vague', 0.8],
+  ])('gets the %s questions right at least %s of the time', (pattern, floor) => {
+    const [ok, n] = report.byPattern.get(pattern) ?? [0, 0];
+    expect(ok / n).toBeGreaterThanOrEqual(floor);
+  });
+
+  it('gives no confident answer to an off-topic question', () => {
     expect(report.misses.filter((m) => m.pattern === 'off-topic')).toEqual([]);
   });
 });
