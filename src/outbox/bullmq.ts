@@ -123,7 +123,7 @@ export function createBullOutbox(deps: BullOutboxDeps, settings: OutboxSettings,
 
 const CLOSE_WAIT_MS = 2000;
 /** Whether `p` settled within `ms`. */
-async function settleWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+export async function settleWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const settled = await Promise.race([p.then(() => true, () => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
   clearTimeout(timer);

@@ -4,6 +4,7 @@ import type { Logger } from '../log';
 import { outboxPrefix } from '../outbox';
 import { connectRedis } from '../store/redis';
 import { nextRunAt } from './due';
+import { settleWithin } from '../outbox/bullmq';
 
 /**
  * The daily job: at REMINDER_HOUR China time, today's reminders are sent. On Redis a BullMQ job
@@ -86,9 +87,9 @@ function onRedis(deps: DailyJobDeps, redis: RedisConfig): DailyJob {
   }
   return {
     async close() {
-      await ready.catch(() => undefined);
-      await worker?.close();
-      await queue.close();
+      // Bounded, as the outbox's: with Redis unreachable BullMQ's close would wait for ever.
+      const closing = ready.catch(() => undefined).then(() => Promise.all([worker?.close(), queue.close()]));
+      if (!(await settleWithin(closing, 2000))) await Promise.all([worker?.disconnect(), queue.disconnect()]).catch(() => undefined);
       workerConnection?.disconnect();
       queueConnection.disconnect();
     },
