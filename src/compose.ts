@@ -14,6 +14,7 @@ import { createMetrics, type Metrics } from './metrics';
 import type { Notifier } from './notify';
 import { createOutbox, type Outbox } from './outbox';
 import { recordsPublicKey } from './records/dev-key';
+import { createReminderOutbox, createReminders, loadReminderTemplates, onNotFollower, type Reminders } from './reminders';
 import { TEMPLATES_DIR } from './paths';
 import { createMemoryStore, createRedisStore, type Store } from './store';
 import { layout, type Layout } from './store/layout';
@@ -30,6 +31,9 @@ export interface Runtime {
   readonly content: Content;
   readonly layout: Layout;
   readonly outbox: Outbox;
+  /** The reminders' own outbox (template messages, one at a time across instances). */
+  readonly reminderOutbox: Outbox;
+  readonly reminders: Reminders;
   readonly stats: Stats;
   /** Turns /readyz red (draining) before the server stops accepting. */
   beginShutdown(): void;
@@ -41,6 +45,9 @@ export interface Overrides {
   readonly logger?: Logger;
   readonly notifier?: Notifier;
   readonly outbox?: Outbox;
+  readonly reminderOutbox?: Outbox;
+  /** false: no daily reminder job in this runtime (tests that run the reminders themselves). */
+  readonly schedule?: boolean;
   readonly now?: () => number;
   readonly templatesDir?: string;
   readonly defaultMetrics?: boolean;
@@ -123,6 +130,7 @@ export async function compose(config: Config, o: Overrides = {}): Promise<Runtim
   }
   const windowNow = () => cycleAt(config.cert, now());
   const content = loadContent(templatesDir, windowNow);
+  const reminderTemplates = loadReminderTemplates(templatesDir, content, Math.max(...config.reminders.daysBeforeEnd));
   const faq = faqOfCycle(path.join(templatesDir, 'faq'), content, () => {
     const today = todayAt(config.cert, now());
     return { cycle: today.cert.cycle, phase: today.phase };
@@ -145,7 +153,14 @@ export async function compose(config: Config, o: Overrides = {}): Promise<Runtim
   const notifier = o.notifier ?? createCustomerServiceNotifier(api, logger);
   const storeLayout = layout(config);
   const recordsKey = recordsPublicKey(config, logger);
-  const outbox = o.outbox ?? createOutbox({ store, layout: storeLayout, content, notifier, logger, metrics }, { redis: config.redis, settings: config.outbox });
+  // WeChat's 43004 to any message means the follower left: the reminders forget them.
+  const deliverDeps = { store, layout: storeLayout, content, notifier, logger, metrics, onNotFollower: onNotFollower({ store, layout: storeLayout, cert: config.cert, now }) };
+  const outbox = o.outbox ?? createOutbox(deliverDeps, { redis: config.redis, settings: config.outbox });
+  const reminderOutbox = o.reminderOutbox ?? createReminderOutbox(deliverDeps, config);
+  const reminders = createReminders(
+    { store, layout: storeLayout, config, content, templates: reminderTemplates, outbox: reminderOutbox, logger, metrics, now },
+    { schedule: o.schedule ?? true },
+  );
   const stats = createStats({ store, layout: storeLayout, cert: config.cert, categories: content.categories.map((c) => c.name), logger, now });
   const faceCheckProvider = o.faceCheckProvider !== undefined ? o.faceCheckProvider : config.faceId ? createTencentFaceCheck(config.faceId) : null;
   if (config.faceId) logger.info({ provider: 'tencent', endpoint: new URL(config.faceId.endpoint).host }, 'face checks by Tencent Cloud 人脸核身');
@@ -161,14 +176,15 @@ export async function compose(config: Config, o: Overrides = {}): Promise<Runtim
     shuttingDown: () => shuttingDown,
   });
   return {
-    app, config, store, logger, metrics, content, layout: storeLayout, outbox, stats,
+    app, config, store, logger, metrics, content, layout: storeLayout, outbox, reminderOutbox, reminders, stats,
     beginShutdown() {
       shuttingDown = true;
     },
     async close() {
       shuttingDown = true;
       await stats.close();
-      await outbox.close().catch((err: Error) => logger.warn({ err: { message: err.message } }, 'outbox did not close cleanly'));
+      await reminders.close().catch((err: Error) => logger.warn({ err: { message: err.message } }, 'reminders did not close cleanly'));
+      for (const box of [outbox, reminderOutbox]) await box.close().catch((err: Error) => logger.warn({ err: { message: err.message } }, 'outbox did not close cleanly'));
       await store.close();
     },
   };

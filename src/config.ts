@@ -65,6 +65,17 @@ export interface Config {
   };
   /** Customer-service messages: tries and the first wait (doubling) before one is kept for the next reply. */
   readonly outbox: { readonly attempts: number; readonly firstRetryMs: number };
+  /** Template-message reminders (see src/reminders/): before the window ends, and when the next one opens. */
+  readonly reminders: {
+    /** Days before the window's last day on which followers who began are reminded, largest first. */
+    readonly daysBeforeEnd: readonly number[];
+    /** Hour of the China day at which the daily job runs. */
+    readonly hour: number;
+    /** The template the office picked in its console; null: no reminder is sent. */
+    readonly templateId: string | null;
+    /** Template messages sent per second at most, across all instances. */
+    readonly sendsPerSecond: number;
+  };
   /** The office's console (src/admin); null when ADMIN_USERS is not set: then /admin is 404. */
   readonly admin: AdminSettings | null;
   /** Production must name it explicitly (see README): `stub` is a simulation. */
@@ -174,6 +185,18 @@ const adminUsers = z.string().transform((s, ctx) => {
   return users;
 });
 
+/** `30,10,3`: distinct whole days before the window's end, at most a year. */
+const dayList = z.string().transform((s, ctx) => {
+  const parts = s.split(',').map((p) => p.trim()).filter(Boolean);
+  const days = parts.map(Number);
+  const bad = parts.find((p, i) => !/^\d{1,3}$/.test(p) || days[i]! < 1 || days[i]! > 366);
+  if (bad !== undefined || days.length === 0) {
+    ctx.addIssue({ code: 'custom', message: `must be whole days from 1 to 366, comma-separated (e.g. 30,10,3)${bad !== undefined ? `, not "${bad}"` : ''}` });
+    return z.NEVER;
+  }
+  return [...new Set(days)].sort((a, b) => b - a);
+});
+
 const schema = z.object({
   NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
   PORT: intIn(1, 65535).default(3000),
@@ -224,6 +247,10 @@ const schema = z.object({
   RECORDS_RETENTION_DAYS: intIn(366, 3650).default(550),
   OUTBOX_RETRY_ATTEMPTS: intIn(1, 30).default(10),
   OUTBOX_RETRY_FIRST_MS: intIn(10, 600_000).default(5000),
+  REMINDER_DAYS_BEFORE_END: dayList.default([30, 10, 3]),
+  REMINDER_HOUR: intIn(0, 23).default(10),
+  REMINDER_TEMPLATE_ID: z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be the template ID from the WeChat console (letters, digits, - and _)').optional(),
+  REMINDER_SENDS_PER_SECOND: intIn(1, 500).default(20),
   ADMIN_USERS: adminUsers.optional(),
   ADMIN_SESSION_MINUTES: z.coerce.number().positive().max(24 * 60).default(60),
   ADMIN_LOCKOUT_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
@@ -346,6 +373,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, now: Date = new Date()): Conf
     faceCheckProvider: e.FACE_CHECK_PROVIDER ?? 'stub',
     records: { publicKey: e.RECORDS_PUBLIC_KEY?.trim() ?? null, retentionMs: e.RECORDS_RETENTION_DAYS * 24 * 3600_000 },
     outbox: { attempts: e.OUTBOX_RETRY_ATTEMPTS, firstRetryMs: e.OUTBOX_RETRY_FIRST_MS },
+    reminders: { daysBeforeEnd: e.REMINDER_DAYS_BEFORE_END, hour: e.REMINDER_HOUR, templateId: e.REMINDER_TEMPLATE_ID ?? null, sendsPerSecond: e.REMINDER_SENDS_PER_SECOND },
     admin: e.ADMIN_USERS?.length
       ? { users: e.ADMIN_USERS, sessionMs: Math.round(e.ADMIN_SESSION_MINUTES * 60_000), lockoutMs: Math.round(e.ADMIN_LOCKOUT_MINUTES * 60_000) }
       : null,

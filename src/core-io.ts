@@ -50,7 +50,8 @@ function linkState(r: LinkRecord | null): LinkState {
   return r.doneAt === undefined ? { status: r.status } : { status: r.status, doneAt: r.doneAt };
 }
 
-export function decisionWrite(w: DecisionWrite, keys: FollowerKeys, deps: Pick<HandleDeps, 'store' | 'layout'>): KeyedWrite {
+/** The core's own writes; the reminders' (`began`, `reminders`) are mapped by reminders/entries.ts. */
+export function decisionWrite(w: Exclude<DecisionWrite, { type: 'began' | 'reminders' }>, keys: FollowerKeys, deps: Pick<HandleDeps, 'store' | 'layout'>): KeyedWrite {
   switch (w.type) {
     case 'link': {
       const slot = deps.layout.link(keys.tag, w.token);

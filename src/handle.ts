@@ -8,6 +8,7 @@ import { decisionWrite, load } from './core-io';
 import { assertNever, type Ctx, type Effect, type FaqPort, type FollowerState, type Input, type Outcome } from './dialogue/types';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
+import { reminderWrites } from './reminders/entries';
 import { countsOf, type Stats } from './stats';
 import type { KeyedWrite, Store } from './store';
 import type { CachedReply, Layout } from './store/layout';
@@ -109,12 +110,14 @@ export async function handle(message: InboundMessage, deps: HandleDeps): Promise
   const { store, layout } = deps;
   const keys = layout.follower(message.fromUserName);
   const deliveryKey = keys.delivery(deliveryId(message));
-  const claim = await store.claimAndRead(deliveryKey, layout.codecs.reply.encode(PENDING), CLAIM_MS, [keys.state.key, keys.open.key, keys.notice.key]);
+  // The reminders' entry of the cycle is read with the state: a step taken may add to it (reminders/entries.ts).
+  const cycle = todayAt(deps.config.cert, deps.now()).cert.cycle;
+  const claim = await store.claimAndRead(deliveryKey, layout.codecs.reply.encode(PENDING), CLAIM_MS, [keys.state.key, keys.open.key, keys.notice.key, keys.reminders(cycle).key]);
   if (!claim.claimed) return (await awaitFirstReply(deps, deliveryKey, claim.existing)) ?? { kind: 'text', content: deps.content.text('busy') };
 
   const input = toInput(message);
   try {
-    if (input.kind !== 'silent') return await converse(message.fromUserName, input, claim.values, deliveryKey, deps);
+    if (input.kind !== 'silent') return await converse(message.fromUserName, input, claim.values, deliveryKey, cycle, deps);
     // Nothing to say and nothing to change: only remember that this delivery was answered.
     await store.set(deliveryKey, layout.codecs.reply.encode({ kind: 'none' }), layout.replyCacheMs);
     return SILENT;
@@ -126,12 +129,13 @@ export async function handle(message: InboundMessage, deps: HandleDeps): Promise
 }
 
 /** Runs the core until its result is saved on the state it was computed from. */
-async function converse(openid: string, input: Input, loaded: (string | null)[], deliveryKey: string, deps: HandleDeps): Promise<Reply> {
+async function converse(openid: string, input: Input, loaded: (string | null)[], deliveryKey: string, cycle: number, deps: HandleDeps): Promise<Reply> {
   const { store, layout } = deps;
   const keys = layout.follower(openid);
+  const readKeys = [keys.state.key, keys.open.key, keys.notice.key, keys.reminders(cycle).key];
   // One token for every run of this message: a lost race must not hand out a second link.
   const token = `${keys.tag}${randomBytes(24).toString('base64url')}`;
-  let [stateRaw, openRaw, noticeRaw] = loaded;
+  let [stateRaw, openRaw, noticeRaw, entryRaw] = loaded;
   for (let race = 0; race < MAX_RACES; race++) {
     const state = readState(stateRaw ?? null, deps);
     const now = deps.now();
@@ -159,7 +163,8 @@ async function converse(openid: string, input: Input, loaded: (string | null)[],
       { key: keys.open.key, write: holdsEntries(out.state) ? { value: keys.open.codec.encode(1), ttlMs: keys.open.ttlMs } : null },
       deliveryWrite,
       ...noticeWrite,
-      ...out.writes.map((w) => decisionWrite(w, keys, deps)),
+      ...out.writes.flatMap((w) => (w.type === 'began' || w.type === 'reminders' ? [] : [decisionWrite(w, keys, deps)])),
+      ...reminderWrites(out.writes, { layout, openid, cycle, now, entryRaw: entryRaw ?? null }),
     ];
     const next = storable(out.state) ? { value: keys.state.codec.encode(out.state!), ttlMs: keys.state.ttlMs } : null;
     if (await store.compareAndSet(keys.state.key, stateRaw ?? null, next, writes)) {
@@ -167,7 +172,7 @@ async function converse(openid: string, input: Input, loaded: (string | null)[],
       count(state, out, input, deps);
       return reply;
     }
-    [stateRaw, openRaw, noticeRaw] = await store.getMany([keys.state.key, keys.open.key, keys.notice.key]);
+    [stateRaw, openRaw, noticeRaw, entryRaw] = await store.getMany(readKeys);
   }
   throw new ContentionError(`state of a follower changed ${MAX_RACES} times while answering`);
 }

@@ -17,6 +17,8 @@ export function createMetrics(opts: { defaults?: boolean } = {}) {
     }),
     links: new Counter({ name: 'face_check_links_total', help: 'Face-check links issued, by category', labelNames: ['category'] as const, registers: [registry] }),
     notifications: new Counter({ name: 'wechat_notifications_total', help: 'Customer-service messages, by outcome', labelNames: ['outcome'] as const, registers: [registry] }),
+    templates: new Counter({ name: 'wechat_template_messages_total', help: 'Template messages (reminders), by outcome', labelNames: ['outcome'] as const, registers: [registry] }),
+    reminders: new Counter({ name: 'reminders_total', help: 'Reminders queued, by kind', labelNames: ['kind'] as const, registers: [registry] }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

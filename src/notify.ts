@@ -1,11 +1,25 @@
 /**
- * How the backend tells a follower something outside a passive reply (the face-check result).
+ * How the backend tells a follower something outside a passive reply (the face-check result, a reminder).
  * The WeChat customer-service API implements it; tests use a recording fake. It never throws: the
  * outbox (src/outbox/) decides from the outcome whether to try again or keep the message for the
  * follower's next reply.
  */
 export interface Notifier {
   sendText(openid: string, text: string): Promise<NotifyOutcome>;
+  /** A template message (the reminders): no 48-hour window, but the follower must still follow (43004). */
+  sendTemplate(openid: string, message: TemplateMessageBody): Promise<NotifyOutcome>;
+}
+
+/**
+ * A template message as the account sends it: the template the office picked, what a tap opens
+ * (optional), and each field's value (at most 20 characters, no line breaks, since 2023).
+ * `clientMsgId` lets WeChat drop a repeat of the same message to the same follower.
+ */
+export interface TemplateMessageBody {
+  readonly templateId: string;
+  readonly url?: string;
+  readonly data: Readonly<Record<string, string>>;
+  readonly clientMsgId?: string;
 }
 
 /**

@@ -37,6 +37,16 @@ export const addDays = (date: string, n: number): string => chinaDate(chinaMidni
 /** Whole days from `from` to `to` (YYYY-MM-DD): 0 on the same day, negative when `to` is earlier. */
 export const daysBetween = (from: string, to: string): number => Math.round((chinaMidnight(to) - chinaMidnight(from)) / DAY_MS);
 
+/**
+ * The window of any cycle: the one in force for its own year, the same days of the year for
+ * another (what a window that follows the clock does, and the best guess for a year the office
+ * has not set yet). Reminders use it to know how long what they keep is needed.
+ */
+export function windowOf(cert: CertSettings, cycle: number): { readonly windowStart: string; readonly windowEnd: string } {
+  if (cycle === cert.cycle) return { windowStart: cert.windowStart, windowEnd: cert.windowEnd };
+  return { windowStart: `${cycle}${cert.windowStart.slice(4)}`, windowEnd: `${cycle}${cert.windowEnd.slice(4)}` };
+}
+
 export function phaseOf(cert: CertSettings, today: string): Phase {
   if (today < cert.windowStart) return 'before';
   return today > cert.windowEnd ? 'after' : 'during';

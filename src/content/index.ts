@@ -18,6 +18,7 @@ const MESSAGE_KEYS = [
   'lookupLimit', 'namePrompt', 'nameInvalid', 'phonePrompt', 'phoneInvalid', 'confirmPrompt', 'linkIssued', 'linkPending',
   'inDialogue', 'reask', 'backAtStart', 'exited', 'nothingToExit', 'expired', 'resultPass', 'resultFail',
   'thanks', 'vague', 'linkOpen', 'linkExpired', 'linkResultPass', 'linkResultFail', 'linkResultFailToday', 'resultFailToday',
+  'remindersOff', 'remindersOn', 'reminderPromise',
   'nameNotAName', 'oneAtATime', 'received', 'receivedCategory', 'receivedId', 'receivedName', 'receivedPhone', 'whichToFix', 'updated',
   'topicGroup', 'resumeHint', 'answerFooterList', 'unknownButton', 'homeList', 'faceHelp', 'linkAck', 'retryGone',
 ] as const;
@@ -39,7 +40,8 @@ export interface Durations {
 
 const words = z.array(z.union([z.string(), z.number()]).transform(String)).min(1);
 const commandsSchema = z.object({
-  start: words, help: words, greet: words, exit: words, back: words, acknowledge: words, confirm: words, redo: words, another: words, thanks: words, resume: words,
+  start: words, help: words, greet: words, exit: words, back: words, acknowledge: words, confirm: words, redo: words, another: words, thanks: words,
+  remindersOff: words, remindersOn: words, resume: words,
 });
 export type CommandName = keyof z.infer<typeof commandsSchema>;
 

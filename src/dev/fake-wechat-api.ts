@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A stand-in for api.weixin.qq.com, small enough to read: token endpoints with expiry, customer
- * service and menu endpoints that record what they received, and knobs to answer chosen errcodes.
+ * service, template and menu endpoints that record what they received, and knobs to answer chosen
+ * errcodes (or 43004 for a follower who left).
  * The tests share it, and `npm run chat` runs it so a local server has a WeChat API to talk to.
  */
 export interface FakeWechatApiOptions {
@@ -36,6 +37,18 @@ export interface CustomMessage {
   readonly content: string;
 }
 
+/** A template message as `message/template/send` took it: each field's value. */
+export interface TemplateMessage {
+  readonly touser: string;
+  readonly templateId: string;
+  readonly url?: string;
+  readonly data: Readonly<Record<string, string>>;
+  readonly clientMsgId?: string;
+}
+
+/** Since 2023-05-04 WeChat takes at most this many characters in a template field, and no line break. */
+export const TEMPLATE_FIELD_MAX_CHARS = 20;
+
 export interface FakeWechatApi {
   readonly url: string;
   readonly port: number;
@@ -46,6 +59,12 @@ export interface FakeWechatApi {
   tokenFetches(): number;
   /** Text messages accepted by `message/custom/send`. */
   readonly customMessages: readonly CustomMessage[];
+  /** Template messages accepted by `message/template/send`. */
+  readonly templateMessages: readonly TemplateMessage[];
+  /** Calls that were being answered at once, at most, per path (one sender at a time shows as 1). */
+  maxInFlight(path: string): number;
+  /** Messages to this openid now get 43004, as after the follower unfollowed the account. */
+  unfollow(openid: string): void;
   /** The published menu, or null. */
   menu(): unknown;
   /** Called for each accepted customer-service text (the chat simulator prints them). */
@@ -71,6 +90,10 @@ export async function startFakeWechatApi(opts: FakeWechatApiOptions = {}): Promi
   const lifetimeMs = (opts.expiresInSec ?? 7200) * 1000;
   let requests: RecordedRequest[] = [];
   let messages: CustomMessage[] = [];
+  let templates: TemplateMessage[] = [];
+  let unfollowed = new Set<string>();
+  let inFlight = new Map<string, { now: number; max: number }>();
+  const seenClientMsgIds = new Set<string>();
   let menu: unknown = null;
   let delayMs = 0;
   /** token → its expiry, and whether it was voided early (40001). */
@@ -131,9 +154,12 @@ export async function startFakeWechatApi(opts: FakeWechatApiOptions = {}): Promi
     const denied = authorised(req);
     if (denied) return denied;
     switch (req.path) {
+      case '/cgi-bin/message/template/send':
+        return templateSend(req.body);
       case '/cgi-bin/message/custom/send': {
         const b = req.body as { touser?: unknown; msgtype?: unknown; text?: { content?: unknown } } | undefined;
         if (typeof b?.touser !== 'string' || b.touser === '') return { errcode: 40003, errmsg: 'invalid openid' };
+        if (unfollowed.has(b.touser)) return { errcode: 43004, errmsg: 'require subscribe' };
         if (b.msgtype !== 'text' || typeof b.text?.content !== 'string') return { errcode: 40008, errmsg: 'invalid message type' };
         const m = { touser: b.touser, content: b.text.content };
         messages.push(m);
@@ -154,7 +180,40 @@ export async function startFakeWechatApi(opts: FakeWechatApiOptions = {}): Promi
     }
   }
 
+  /** As WeChat answers: a field over 20 characters or with a line break is refused (47003). */
+  function templateSend(body: unknown): object {
+    const b = body as { touser?: unknown; template_id?: unknown; url?: unknown; data?: unknown; client_msg_id?: unknown } | undefined;
+    if (typeof b?.touser !== 'string' || b.touser === '') return { errcode: 40003, errmsg: 'invalid openid' };
+    if (typeof b.template_id !== 'string' || b.template_id === '') return { errcode: 40037, errmsg: 'invalid template_id' };
+    if (unfollowed.has(b.touser)) return { errcode: 43004, errmsg: 'require subscribe' };
+    if (b.data === null || typeof b.data !== 'object') return { errcode: 47001, errmsg: 'data format error' };
+    const data: Record<string, string> = {};
+    for (const [k, v] of Object.entries(b.data as Record<string, unknown>)) {
+      const value = (v as { value?: unknown } | null)?.value;
+      if (typeof value !== 'string') return { errcode: 47001, errmsg: `data format error: ${k}` };
+      if ([...value].length > TEMPLATE_FIELD_MAX_CHARS || /[\r\n]/.test(value)) return { errcode: 47003, errmsg: `argument invalid! data.${k}.value invalid` };
+      data[k] = value;
+    }
+    const clientMsgId = typeof b.client_msg_id === 'string' ? b.client_msg_id : undefined;
+    const msgid = 1_000_000 + templates.length;
+    // Like WeChat: the same client_msg_id to the same follower is sent once.
+    if (clientMsgId !== undefined && seenClientMsgIds.has(`${b.touser}|${clientMsgId}`)) return { errcode: 0, errmsg: 'ok', msgid };
+    if (clientMsgId !== undefined) seenClientMsgIds.add(`${b.touser}|${clientMsgId}`);
+    templates.push({
+      touser: b.touser, templateId: b.template_id, data,
+      ...(typeof b.url === 'string' ? { url: b.url } : {}), ...(clientMsgId !== undefined ? { clientMsgId } : {}),
+    });
+    return { errcode: 0, errmsg: 'ok', msgid };
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // From the request's first byte to its answer's last: two senders overlapping show as 2.
+    const flightPath = new URL(req.url ?? '/', 'http://fake.invalid').pathname;
+    const flight = inFlight.get(flightPath) ?? { now: 0, max: 0 };
+    inFlight.set(flightPath, flight);
+    flight.now += 1;
+    flight.max = Math.max(flight.max, flight.now);
+    res.once('close', () => (flight.now -= 1));
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
@@ -193,6 +252,11 @@ export async function startFakeWechatApi(opts: FakeWechatApiOptions = {}): Promi
     get customMessages() {
       return messages;
     },
+    get templateMessages() {
+      return templates;
+    },
+    maxInFlight: (path) => inFlight.get(path)?.max ?? 0,
+    unfollow: (openid) => void unfollowed.add(openid),
     menu: () => menu,
     onCustomMessage: (l) => void listeners.push(l),
     expireTokens() {
@@ -210,6 +274,10 @@ export async function startFakeWechatApi(opts: FakeWechatApiOptions = {}): Promi
     reset() {
       requests = [];
       messages = [];
+      templates = [];
+      unfollowed = new Set();
+      inFlight = new Map();
+      seenClientMsgIds.clear();
       menu = null;
       delayMs = 0;
       tokens = new Map();

@@ -6,6 +6,7 @@ import { fill, fillNeeds } from './fill';
 import { HOME, listVars, topicGroup, topicGroups, welcome, type Shown } from './lists';
 import { isQuestion } from './person';
 import { fieldsOf, holdsNumber, type Found } from './read-line';
+import { beganWrites, consentCommand } from './reminders';
 import { anyField, read } from './step-def';
 import { STEPS } from './steps';
 import { assertNever, type Action, type Ctx, type Dialogue, type FaqMatch, type FollowerState, type Input, type Line, type Need, type Outcome, type Paragraph, type PreCtx } from './types';
@@ -49,9 +50,11 @@ function route(s: FollowerState, input: Input, ctx: Ctx): Outcome {
     case 'silent':
       return { state: s, reply: { silent: true }, writes: [], effects: [] };
     case 'unsubscribe':
-      return { state: null, reply: { silent: true }, writes: [], effects: [] };
-    case 'subscribe':
-      return d ? say(s, [welcome(ctx)], [{ key: 'inDialogue' }, prompt(d, ctx)]) : say({ ...s, choices: [...HOME] }, [welcome(ctx)]);
+      return { state: null, reply: { silent: true }, writes: [{ type: 'reminders', change: 'unfollowed' }], effects: [] };
+    case 'subscribe': {
+      const out = d ? say(s, [welcome(ctx)], [{ key: 'inDialogue' }, prompt(d, ctx)]) : say({ ...s, choices: [...HOME] }, [welcome(ctx)]);
+      return { ...out, writes: [{ type: 'reminders', change: 'followed' }] };
+    }
     case 'unsupported':
     case 'voiceUnclear': {
       const line: Line = { key: input.kind };
@@ -134,6 +137,8 @@ function idle(s: FollowerState, text: string, ctx: Ctx): Outcome {
   if (words.is(text, 'help')) return show(s, topicGroups(ctx));
   if (words.is(text, 'greet')) return say({ ...s, choices: [...HOME] }, [welcome(ctx)]);
   if (words.is(text, 'exit') || words.is(text, 'back')) return say({ ...s, choices: [...HOME] }, [{ key: 'nothingToExit' }]);
+  const consent = consentCommand(text, ctx);
+  if (consent) return { ...say(s, consent.line), writes: [consent.write] };
   const picked = chosen(s, text, ctx);
   if (picked) return picked;
   // A number with no list on screen: the list it came from is gone; the home list instead of "I cannot answer that".
@@ -198,6 +203,8 @@ function inDialogue(s: FollowerState, d: Dialogue, text: string, ctx: Ctx): Outc
   if (words.is(text, 'start')) return def.done ? begin(s, ctx) : again([{ key: 'inDialogue' }]);
   if (words.is(text, 'help')) return show(s, topicGroups(ctx));
   if (words.is(text, 'greet')) return again([{ key: 'inDialogue' }]);
+  const consent = consentCommand(text, ctx);
+  if (consent) return { ...again(consent.line), writes: [consent.write] };
   if (s.choices?.length && words.is(text, 'resume')) return again();
   const picked = chosen(s, text, ctx);
   if (picked) return picked;
@@ -216,7 +223,9 @@ function inDialogue(s: FollowerState, d: Dialogue, text: string, ctx: Ctx): Outc
     const acknowledged = r.acknowledged ?? s.acknowledged;
     const state: FollowerState = { v: 1, dialogue: r.next, ...(acknowledged ? { acknowledged: true } : {}) };
     const reply = r.reply ?? [...(r.before ?? []), [prompt(r.next, ctx)]];
-    return { state, reply: { say: reply }, writes: r.writes ?? [], effects: r.effects ?? [] };
+    // The reminders' entry follows a step taken, not a message answered where it stands.
+    const began = r.next === d ? [] : beganWrites(d, r.next, ctx);
+    return { state, reply: { say: reply }, writes: [...(r.writes ?? []), ...began], effects: r.effects ?? [] };
   }
   // A long number is an attempt at an answer: its mistake is named, not an FAQ entry that shares a word with it.
   const m: FaqMatch = holdsNumber(text) ? { kind: 'none' } : ctx.faq.match(text);

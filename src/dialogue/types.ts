@@ -104,7 +104,13 @@ export type PreCtx = Omit<Ctx, 'known'>;
  */
 export type DecisionWrite =
   | { readonly type: 'link'; readonly token: string; readonly record: LinkRecord }
-  | { readonly type: 'lookups'; readonly day: string; readonly count: number };
+  | { readonly type: 'lookups'; readonly day: string; readonly count: number }
+  /** A certification begun or taken further this cycle: whom the reminder before the end is for (src/reminders/). */
+  | { readonly type: 'began'; readonly personKey?: string; readonly maskedName?: string }
+  /** Whether reminders may reach this follower: 退订, 订阅提醒, unfollowing, following again. */
+  | { readonly type: 'reminders'; readonly change: ReminderConsent };
+
+export type ReminderConsent = 'off' | 'on' | 'unfollowed' | 'followed';
 
 /** Effects that reach outside the store: run only after the save succeeded, from what was saved. */
 export type Effect = { readonly type: 'linkIssued'; readonly category: string };

@@ -4,6 +4,7 @@ import type { Logger } from '../log';
 import type { Outbox } from '../outbox';
 import type { RecordsPublicKey } from '../records/envelope';
 import { sealRecord } from '../records/record';
+import { recordPass } from '../reminders/entries';
 import { recordFaceCheck, type FailReason, type Stats } from '../stats';
 import type { Store } from '../store';
 import { tokenHash, type CertMark, type Layout, type LinkRecord } from '../store/layout';
@@ -117,6 +118,13 @@ export async function completeFaceCheck(deps: FaceCheckDeps, token: string, verd
   if (result === 'pass') {
     await dropKeptEntries(deps, record.openid, token).catch((err: Error) => deps.logger.warn({ err: { message: err.message } }, 'kept entries stay until the next message'));
   }
+  // Kept for the reminder when the next window opens; the message promises it only if it will come.
+  const reminded =
+    result === 'pass' &&
+    (await recordPass(deps, { openid: record.openid, cycle: record.cycle, personKey: record.personKey, maskedName: record.maskedName }).catch((err: Error) => {
+      deps.logger.warn({ err: { message: err.message } }, 'face check passed but its reminder for next year could not be kept');
+      return false;
+    }));
   // The provider's callback is answered once the message is queued, not sent: WeChat may be slow
   // or busy, and the page must not time out and tempt a second tap on a spent link.
   // The stub's 模拟未通过 spends only that link (nothing counts per day): a new one may be tried at
@@ -124,7 +132,8 @@ export async function completeFaceCheck(deps: FaceCheckDeps, token: string, verd
   const key = result === 'pass' ? ('resultPass' as const) : verdict.reason === 'stubFail' ? ('resultFail' as const) : ('resultFailToday' as const);
   const message = { openid: record.openid, key, id: `result:${tokenHash(token)}`,
     // The ID number's last four tell apart two people of one helper whose masked names are alike.
-    vars: { maskedName: record.maskedName, idTail: record.maskedId.slice(-4), category: record.category, date: cnDate(date) } };
+    vars: { maskedName: record.maskedName, idTail: record.maskedId.slice(-4), category: record.category, date: cnDate(date) },
+    ...(reminded ? { also: ['reminderPromise' as const] } : {}) };
   await deps.outbox.enqueue(message).catch((err: Error) =>
     // The result is safe in the mark and the spent link; the follower still hears it when they write (the linked step).
     deps.logger.error({ err: { message: err.message } }, 'face check completed but its message could not be queued'),

@@ -110,11 +110,17 @@ function strongEntries(keyword: Float64Array): number {
 /**
  * A half must also ask something: 楼里好多老人不会弄 or 我妈没有智能手机 is the situation of the
  * question that follows, not a second question. (Normalised text: 咋/如何 are 怎么, 啥 is 什么, a
- * clause-final 不/没 is 吗.)
+ * clause-final 不/没 is 吗.) 收不收钱 and 是不是假的 ask too.
  */
-const ASKING = /吗|怎么|什么|哪|几|谁|多少|能不能|可不可以|要不要|是不是|行不行|有没有|会不会|用不用|算不算|中不中|对不对|真的假的/u;
+const ASKING = /吗|怎么|什么|哪|几|谁|多少|多久|多长时间|多会儿|能不能|可不可以|要不要|是不是|行不行|有没有|会不会|用不用|算不算|中不中|对不对|真的假的|(\p{Script=Han})不\1/u;
+/**
+ * A report of something going wrong asks for help without a question word: 刷脸一直转圈, 提示未到
+ * 认证周期, 字太小看不见. (A state of the person, 我妈没有智能手机, is not such a report.)
+ */
+const TROUBLE = /提示|显示|一直|老是|总是|失败|不了|不过|不上|过不去|进不去|打不开|不动|退出|用不了|看不清|看不见|太小|卡住|卡了|转圈|黑屏|闪退|没反应|不行|不成功|通不过/u;
 function half(kb: KnowledgeBase, normalised: string, t: MatchThresholds) {
-  if (!ASKING.test(normalised)) return { kind: 'none' } as const;
+  if (!ASKING.test(normalised) && !TROUBLE.test(normalised)) return { kind: 'none' } as const;
   const scores = scoreNormalised(kb, normalised, t);
-  return isFragment(scores.core, 1) ? ({ kind: 'none' } as const) : decide(kb, scores, t);
+  // 我老伴走了怎么办 is a question even though its situation words leave little of it.
+  return isFragment(normalised, 1) ? ({ kind: 'none' } as const) : decide(kb, scores, t);
 }

@@ -26,6 +26,8 @@ export interface KeywordIndex {
   readonly byStart: ReadonlyMap<string, readonly number[]>;
   readonly offsets: readonly number[];
   readonly count: number;
+  /** Every keyword without gaps, of any entry: a place one of them names (海南, 加拿大) is evidence, not situation. */
+  readonly words: ReadonlySet<string>;
 }
 
 const length = (k: Keyword): number => k.parts.reduce((n, p) => n + p.length, 0);
@@ -56,7 +58,14 @@ export function buildKeywordIndex(perEntry: readonly (readonly Keyword[])[]): Ke
     });
     count += list.length;
   }
-  return { lists, byStart, offsets, count };
+  const words = new Set(lists.flatMap((list) => list.filter((k) => k.parts.length === 1).map((k) => k.parts[0]!)));
+  return { lists, byStart, offsets, count, words };
+}
+
+/** Whether some keyword without gaps occurs inside `text` (a short span: every substring is looked up). */
+export function namesKeyword(index: KeywordIndex, text: string): boolean {
+  for (let i = 0; i < text.length; i++) for (let j = i + 1; j <= text.length; j++) if (index.words.has(text.slice(i, j))) return true;
+  return false;
 }
 
 /** Spans [start, end) of the first in-order occurrence of the parts at or after `from`, or null. */

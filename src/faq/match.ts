@@ -1,8 +1,8 @@
 import { scoreBm25 } from './bm25';
 import { oneWordOnly } from './evidence';
-import { scoreKeywords } from './keywords';
+import { namesKeyword, scoreKeywords } from './keywords';
 import { normalize } from './normalize';
-import { stripSituation } from './situation';
+import { placesAsElsewhere, stripSituation } from './situation';
 import type { FaqEntry, KnowledgeBase, MatchResult } from './types';
 
 /**
@@ -66,13 +66,16 @@ export function scoreAll(kb: KnowledgeBase, text: string, t: MatchThresholds = D
 /** Scores of every entry for text already normalised (the classifier normalises each clause once). */
 export function scoreNormalised(kb: KnowledgeBase, q: string, t: MatchThresholds = DEFAULT_THRESHOLDS): Scores {
   const n = kb.entries.length;
-  const core = stripSituation(q);
+  const known = (place: string): boolean => namesKeyword(kb.keywords, place);
+  const core = stripSituation(q, known);
   const total = new Float64Array(n);
   const keyword = new Float64Array(n);
   const hits = new Uint8Array(n);
   if (q.length === 0) return { total, keyword, hits, normalised: q, core };
   const ceiling = core.length ? scoreBm25(kb.bm25, core, total) : 1;
-  scoreKeywords(kb.keywords, q, keyword, hits);
+  // 在满洲里住 is evidence of being away as much as 在外地 is; the guard against one-word answers
+  // still reads what was written (normalised), where no entry knows 满洲里.
+  scoreKeywords(kb.keywords, placesAsElsewhere(q, known), keyword, hits);
   for (let i = 0; i < n; i++) total[i] = total[i]! / ceiling + t.keywordScale * Math.min(keyword[i]!, t.keywordCap);
   return { total, keyword, hits, normalised: q, core };
 }

@@ -9,7 +9,7 @@
 
 /** Spoken openers and hedges that carry no content. Longest first, so 想问一下 goes before 一下. */
 const FILLERS: readonly string[] = [
-  '我想问一下', '想问一下', '我想问问', '想问问', '我想问', '请问一下', '请问', '问一下', '问问',
+  '我想问一下', '想问一下', '我想问问', '想问问', '我想问个', '想问个', '我想问', '请问一下', '请问', '问一下', '问问', '问个',
   '麻烦问下', '麻烦您', '麻烦你', '您好', '你好', '谢谢您', '谢谢你', '谢谢', '同志', '领导',
   '就是说', '就是', '那个', '一下子', '一下', '哎呀', '哎', '唉', '喂', '嗯', '呃', '啊',
   '你给说说', '给我说说', '给说说', '你说说', '说说', '告诉我',
@@ -52,10 +52,16 @@ const VARIANTS: ReadonlyArray<readonly [RegExp, string | ((...m: string[]) => st
   [/身分证|身份正/g, '身份证'],
   [/养老今|养老经|养老京/g, '养老金'],
   [/退修/g, '退休'],
-  [/刷连|刷睑/g, '刷脸'],
+  [/刷连|刷睑|扫脸|扫连/g, '刷脸'],
+  // 照个脸, 拍个脸: the face check said otherwise (照脸 and 拍脸 are what people do to a phone).
+  [/[照拍]个?脸/g, '刷脸'],
+  // 刷脸支付, 刷脸进站: paying or passing a gate by face is not the certification's face check.
+  [/刷脸(?=支付|付款|付钱|乘车|坐车|进站|开门|解锁|取款|取钱)/g, ''],
   [/人连|人睑/g, '人脸'],
   [/公重号|公众好|工众号/g, '公众号'],
   [/登陆/g, '登录'],
+  // 不会使手机: 使 is 用 after 会 (but 使馆 stays).
+  [/会使(?![馆劲])/g, '会用'],
   // "how": the notice writes 如何, people say 怎么/咋/怎样.
   [/怎么样|咋样|怎样|如何|咋个|咋/g, '怎么'],
   [/怎么整|怎么弄好/g, '怎么办'],

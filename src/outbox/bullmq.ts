@@ -5,7 +5,7 @@ import { json, sealed } from '../store/codec';
 import { connectRedis } from '../store/redis';
 import type { Sealer } from '../store/sealed';
 import { tryDeliver, type DeliverDeps } from './deliver';
-import type { Outbox, OutboxMessage, OutboxSettings } from './types';
+import type { Outbox, OutboxMessage, OutboxPace, OutboxSettings } from './types';
 
 /**
  * The outbox on the project's Redis, through BullMQ: a job survives restarts, is retried with
@@ -18,10 +18,17 @@ import type { Outbox, OutboxMessage, OutboxSettings } from './types';
  */
 
 const QUEUE = 'cs';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const DAY_MS = 24 * 3600_000;
 
 /** The job as kept in Redis: the openid and the values sealed (they name a follower and a masked person). */
-const jobSchema = z.object({ openid: z.string(), key: z.string(), vars: z.record(z.string(), z.string()).optional(), id: z.string() });
+const jobSchema = z.union([
+  z.object({
+    kind: z.literal('template'), openid: z.string(), id: z.string(),
+    message: z.object({ templateId: z.string(), url: z.string().optional(), data: z.record(z.string(), z.string()), clientMsgId: z.string().optional() }),
+  }),
+  z.object({ openid: z.string(), key: z.string(), vars: z.record(z.string(), z.string()).optional(), also: z.array(z.string()).optional(), id: z.string() }),
+]);
 type JobData = { s: string };
 
 export interface BullOutboxDeps extends DeliverDeps {
@@ -34,14 +41,19 @@ export interface BullOutboxDeps extends DeliverDeps {
 /** BullMQ's prefix for the project's key prefix; under Cluster one hash tag keeps a queue's keys in one slot. */
 export const outboxPrefix = (redis: RedisConfig) => (redis.clusterNodes?.length ? `{${redis.keyPrefix}outbox}` : `${redis.keyPrefix}outbox`);
 
-export function createBullOutbox(deps: BullOutboxDeps, settings: OutboxSettings): Outbox {
+/**
+ * With a pace (the reminders' queue), one job runs at a time across every instance (BullMQ's global
+ * concurrency) and BullMQ's rate limiter, global to the queue, keeps sends under `perSecond`.
+ */
+export function createBullOutbox(deps: BullOutboxDeps, settings: OutboxSettings, pace?: OutboxPace): Outbox {
+  const name = pace?.name ?? QUEUE;
   const codec = sealed(json(jobSchema), deps.sealer);
   // Unlike the store's fail-fast client, these wait: a job may wait for Redis, a follower never does.
   // BullMQ's blocking reads need no per-command timeout and no retry limit.
   const options = { maxRetriesPerRequest: null, enableOfflineQueue: true, connectTimeout: 5000 } as const;
   const prefix = outboxPrefix(deps.redis);
   const queueConnection = connectRedis(deps.redis, { ...options, enableOfflineQueue: false, maxRetriesPerRequest: 2 });
-  const queue = new Queue<JobData>(QUEUE, {
+  const queue = new Queue<JobData>(name, {
     connection: queueConnection,
     prefix,
     defaultJobOptions: {
@@ -54,11 +66,14 @@ export function createBullOutbox(deps: BullOutboxDeps, settings: OutboxSettings)
   });
   const onError = (err: Error) => deps.logger.warn({ err: { message: err.message } }, 'outbox: redis connection error');
   queue.on('error', onError);
+  if (pace) void queue.setGlobalConcurrency(1).catch((err: Error) => onError(err));
 
   let worker: Worker<JobData> | undefined;
   const workerConnection = deps.work === false ? undefined : connectRedis(deps.redis, options);
   if (workerConnection) {
-    worker = new Worker<JobData>(QUEUE, (job) => work(job), { connection: workerConnection, prefix, concurrency: 1 });
+    worker = new Worker<JobData>(name, (job) => work(job), {
+      connection: workerConnection, prefix, concurrency: 1, ...(pace ? { limiter: { max: pace.perSecond, duration: 1000 } } : {}),
+    });
     worker.on('error', onError);
     worker.on('failed', (job, err) => {
       if (job && job.attemptsMade < settings.attempts) deps.logger.info({ attempt: job.attemptsMade, err: { message: err.message } }, 'outbox: will try again');
@@ -81,14 +96,36 @@ export function createBullOutbox(deps: BullOutboxDeps, settings: OutboxSettings)
 
   return {
     async enqueue(m) {
-      await queue.add('send', { s: codec.encode({ ...m, vars: m.vars ? { ...m.vars } : undefined }) }, { jobId: m.id.replace(/:/g, '-') });
+      const job = m.kind === 'template' ? { ...m, message: { ...m.message, data: { ...m.message.data } } } : { ...m, vars: m.vars ? { ...m.vars } : undefined, also: m.also ? [...m.also] : undefined };
+      await queue.add('send', { s: codec.encode(job) }, { jobId: m.id.replace(/:/g, '-') });
+    },
+    async drain(withinMs) {
+      const deadline = Date.now() + withinMs;
+      for (;;) {
+        const counts = await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized');
+        const left = Object.values(counts).reduce((a, b) => a + b, 0);
+        if (left === 0 || Date.now() >= deadline) return left;
+        await sleep(100);
+      }
     },
     async close() {
-      await worker?.close();
-      await queue.close();
+      // With Redis unreachable BullMQ's close waits for a connection that may never come: a
+      // shutdown must not hang on it (a job not finished is taken up again by another worker).
+      if (!(await settleWithin(Promise.all([worker?.close(), queue.close()]), CLOSE_WAIT_MS))) {
+        await Promise.all([worker?.disconnect(), queue.disconnect()]).catch(() => undefined);
+      }
       // BullMQ leaves clients it was given open: they are ours to close.
       workerConnection?.disconnect();
       queueConnection.disconnect();
     },
   };
+}
+
+const CLOSE_WAIT_MS = 2000;
+/** Whether `p` settled within `ms`. */
+export async function settleWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([p.then(() => true, () => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
+  clearTimeout(timer);
+  return settled;
 }

@@ -4,7 +4,7 @@ import type { Metrics } from '../metrics';
 import type { Notifier } from '../notify';
 import type { Store } from '../store';
 import type { Layout } from '../store/layout';
-import type { OutboxMessage, TryResult } from './types';
+import type { OutboxMessage, TemplateOutboxMessage, TryResult } from './types';
 
 export interface DeliverDeps {
   readonly store: Store;
@@ -13,6 +13,8 @@ export interface DeliverDeps {
   readonly notifier: Notifier;
   readonly logger: Logger;
   readonly metrics?: Metrics;
+  /** WeChat said the follower left (43004): what else must forget them (the reminders). */
+  readonly onNotFollower?: (openid: string) => Promise<void>;
 }
 
 /** At most this many notices wait for one follower; older ones give way (a follower certifying many people). */
@@ -24,7 +26,8 @@ const MAX_NOTICES = 10;
  * rather than ask for another try.
  */
 export async function tryDeliver(deps: DeliverDeps, m: OutboxMessage, lastTry: boolean): Promise<TryResult> {
-  const text = deps.content.text(m.key, m.vars);
+  if (m.kind === 'template') return tryTemplate(deps, m, lastTry);
+  const text = [m.key, ...(m.also ?? [])].map((key) => deps.content.text(key, m.vars)).join('\n');
   const outcome = await deps.notifier.sendText(m.openid, text).catch(() => 'retry' as const);
   deps.metrics?.notifications.inc({ outcome });
   switch (outcome) {
@@ -34,11 +37,36 @@ export async function tryDeliver(deps: DeliverDeps, m: OutboxMessage, lastTry: b
       if (!lastTry) return 'retry';
       await keepNotice(deps, m.openid, text);
       return 'kept';
-    case 'window_closed':
     case 'not_follower':
+      await keepNotice(deps, m.openid, text);
+      await deps.onNotFollower?.(m.openid);
+      return 'kept';
+    case 'window_closed':
     case 'failed':
       await keepNotice(deps, m.openid, text);
       return 'kept';
+    default: {
+      const never: never = outcome;
+      throw new Error(`unhandled outcome ${String(never)}`);
+    }
+  }
+}
+
+/** A template message: tried while WeChat is busy, else given up; a follower who left is forgotten. */
+async function tryTemplate(deps: DeliverDeps, m: TemplateOutboxMessage, lastTry: boolean): Promise<TryResult> {
+  const outcome = await deps.notifier.sendTemplate(m.openid, m.message).catch(() => 'retry' as const);
+  deps.metrics?.templates.inc({ outcome });
+  switch (outcome) {
+    case 'sent':
+      return 'sent';
+    case 'retry':
+      return lastTry ? 'dropped' : 'retry';
+    case 'not_follower':
+      await deps.onNotFollower?.(m.openid);
+      return 'dropped';
+    case 'window_closed':
+    case 'failed':
+      return 'dropped';
     default: {
       const never: never = outcome;
       throw new Error(`unhandled outcome ${String(never)}`);

@@ -1,5 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { z } from 'zod';
+import { chinaMidnight, todayAt, windowOf } from '../calendar';
 import type { Config } from '../config';
 import { personKey } from '../dialogue/person';
 import { REASON_GROUPS } from '../face-check/provider';
@@ -120,6 +121,22 @@ export const noticesSchema = z.array(z.string()).max(50);
 /** How many people a follower has looked up today (see ID_LOOKUPS_PER_DAY). */
 export const lookupsSchema = z.number().int().nonnegative();
 
+/**
+ * What the reminders keep of one follower for one cycle (src/reminders/): whom to write to, and
+ * for each person begun or certified from this phone the keyed hash and the masked name — never
+ * an ID number, name or phone. `personKey` is absent for a certification left before any ID
+ * number was typed. Sealed at rest: it names a follower.
+ */
+export const reminderEntrySchema = z.object({
+  openid: z.string(),
+  people: z
+    .array(z.object({ personKey: z.string().optional(), maskedName: z.string().optional(), status: z.enum(['began', 'pass']), at: z.number() }))
+    .max(50),
+});
+export type ReminderEntry = z.infer<typeof reminderEntrySchema>;
+/** A follower's 退订, an unfollow, a reminder sent, a reminder day used: only when. */
+export const reminderFlagSchema = z.object({ at: z.number() });
+
 /** The account's access token, shared by every instance (see wechat-api/token.ts). Times are epoch ms. */
 export const storedTokenSchema = z.object({ token: z.string(), expiresAt: z.number(), refreshAt: z.number() });
 export type StoredToken = z.infer<typeof storedTokenSchema>;
@@ -148,6 +165,7 @@ export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'c
   const linkSealer = createSealer(config.idHashSecret, 'face-check-link');
   const replySealer = createSealer(config.idHashSecret, 'cached-reply');
   const outboxSealer = createSealer(config.idHashSecret, 'outbox');
+  const remindersSealer = createSealer(config.idHashSecret, 'reminders');
   const hmac = (purpose: string, value: string) => createHmac('sha256', config.idHashSecret).update(`${purpose}:${value}`).digest('hex');
   const codecs = {
     state: sealed(json(followerStateSchema), stateSealer),
@@ -157,8 +175,17 @@ export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'c
     mark: json(certMarkSchema),
     lookups: json(lookupsSchema),
     notices: json(noticesSchema),
+    reminders: sealed(json(reminderEntrySchema), remindersSealer),
   };
   const slot = <T>(key: string, ttlMs: number, codec: Codec<T>): Slot<T> => ({ key, ttlMs, codec });
+  const flag = json(reminderFlagSchema);
+  /** From `now` to the end of the China day `days` after `date`; never less than a day. */
+  const until = (date: string, days: number, now: number) => Math.max(DAY_MS, chinaMidnight(date) + (days + 1) * DAY_MS - now);
+  /** 退订 and an unfollow hold until the reminders of the next window to open are over. */
+  const flagTtl = (now: number) => {
+    const today = todayAt(config.cert, now);
+    return until(windowOf(config.cert, today.phase === 'before' ? today.cert.cycle : today.cert.cycle + 1).windowEnd, 2, now);
+  };
   const tagOf = (openid: string) => hmac('follower', openid).slice(0, 20);
   return {
     codecs,
@@ -176,6 +203,26 @@ export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'c
         lookups: (day: string) => slot(`f:{${t}}:lk:${day}`, 2 * DAY_MS, codecs.lookups),
         /** Messages kept for the next reply (see outbox/deliver.ts); a follower silent for a month is not told a stale result. */
         notice: slot(`f:{${t}}:notice`, NOTICE_DAYS * DAY_MS, codecs.notices),
+        /**
+         * Whom to remind for `cycle`: until its window's end while nobody passed, else until a month
+         * after the next window opens (its first-day reminder deletes it sooner).
+         */
+        reminders: (cycle: number) => ({
+          key: `f:{${t}}:rm:${cycle}`,
+          codec: codecs.reminders,
+          ttlMs: (e: ReminderEntry, now: number) =>
+            e.people.some((p) => p.status === 'pass')
+              ? until(windowOf(config.cert, cycle + 1).windowStart, 30, now)
+              : until(windowOf(config.cert, cycle).windowEnd, 2, now),
+        }),
+        /** The follower sent 退订 (订阅提醒 deletes it). */
+        remindersOff: { key: `f:{${t}}:rm:off`, codec: flag, ttlMs: flagTtl },
+        /** The follower unfollowed (the event, or 43004); following again deletes it. */
+        unfollowed: { key: `f:{${t}}:rm:gone`, codec: flag, ttlMs: flagTtl },
+        /** One reminder (e.g. `2026:end-7`) claimed for this follower: each is sent once, until its cycle's window is over. */
+        reminded: (cycle: number, id: string, now: number) => slot(`f:{${t}}:rm:sent:${id}`, until(windowOf(config.cert, cycle).windowEnd, 2, now), flag),
+        /** A China day on which this follower was reminded: at most one reminder a day. */
+        remindedOn: (date: string) => slot(`f:{${t}}:rm:day:${date}`, 2 * DAY_MS, flag),
       };
     },
     /** A link's key under its follower's tag: the token carries the tag, never the openid. */
@@ -194,6 +241,10 @@ export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'c
      * (the cycle and the office's follow-up). `records:export` reads every `rec:<cycle>:*` key.
      */
     mark: (cycle: number, personKey: string) => slot(`rec:${cycle}:${personKey}`, config.records.retentionMs, codecs.mark),
+    /** The pattern of every follower's reminder entry of a cycle, for the daily job's SCAN. */
+    reminderPattern: (cycle: number) => `f:{*}:rm:${cycle}`,
+    /** The follower's hash tag in one of their keys. */
+    tagInKey: (key: string): string | null => /^f:\{([^}]+)\}:/.exec(key)?.[1] ?? null,
     /** The pattern of a cycle's marks, for the export's SCAN (without the key prefix). */
     markPattern: (cycle: number) => `rec:${cycle}:*`,
     /** The record key of a person: a keyed hash, so records never hold or reveal an ID number. */
@@ -219,7 +270,8 @@ export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'c
     /** Seals outbox jobs: they name a follower (openid) and a masked person. */
     outboxSealer,
     /** A sealed value in clear, whichever kind it is (for operators' tools and tests); null when it is not ours. */
-    unseal: (raw: string): string | null => stateSealer.open(raw) ?? linkSealer.open(raw) ?? replySealer.open(raw) ?? outboxSealer.open(raw),
+    unseal: (raw: string): string | null =>
+      stateSealer.open(raw) ?? linkSealer.open(raw) ?? replySealer.open(raw) ?? outboxSealer.open(raw) ?? remindersSealer.open(raw),
   };
 }
 export type Layout = ReturnType<typeof layout>;

@@ -67,6 +67,19 @@ export function createMemoryStore(opts: { now?: () => number; sweepMs?: number }
       for (const w of also) apply(w.key, w.write);
       return true;
     },
+    async *scan(pattern, batch = 500) {
+      const re = globRegExp(pattern);
+      let out: [string, string][] = [];
+      for (const key of [...map.keys()]) {
+        const value = re.test(key) ? read(key) : null;
+        if (value !== null) out.push([key, value]);
+        if (out.length >= batch) {
+          yield out;
+          out = [];
+        }
+      }
+      if (out.length) yield out;
+    },
     async incrementFields(key, fields, ttlMs) {
       const e = live(key);
       const hash = e && typeof e.value !== 'string' ? e.value : new Map<string, number>();
@@ -92,4 +105,10 @@ export function createMemoryStore(opts: { now?: () => number; sweepMs?: number }
       return map.size;
     },
   };
+}
+
+/** Redis's glob (`*`, `?`) as a regular expression over a whole key. */
+function globRegExp(pattern: string): RegExp {
+  const body = [...pattern].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
+  return new RegExp(`^${body}$`, 's');
 }

@@ -74,6 +74,9 @@ export function connectRedis(config: RedisConfig, options: RedisOptions = COMMON
 }
 const connect = (config: RedisConfig) => connectRedis(config);
 
+/** The prefix taken literally inside a SCAN pattern. */
+const escapeGlob = (s: string) => s.replace(/[*?[\]\\]/g, '\\$&');
+
 /** HINCRBY takes integers only; anything else is a bug of the caller, not an unreachable store. */
 function integer(n: number | undefined): number {
   if (!Number.isSafeInteger(n)) throw new RangeError(`a counter increment must be an integer, not ${n}`);
@@ -133,6 +136,27 @@ export function createRedisStore(config: RedisConfig, logger?: Logger): RedisSto
         const args = [expected === null ? '0' : '1', expected ?? '', ...writeArgs(next), '-', '', ...also.flatMap((w) => [...writeArgs(w.write), ...guardArgs(w)])];
         return (await client.compareAndSet(keys.length, ...keys, ...args)) === 1;
       }),
+    async *scan(pattern, batch = 500) {
+      const nodes = client instanceof Cluster ? client.nodes('master') : [client];
+      const match = escapeGlob(config.keyPrefix) + pattern;
+      for (const node of nodes) {
+        let cursor = '0';
+        do {
+          const [next, keys] = await call('SCAN', () => node.scan(cursor, 'MATCH', match, 'COUNT', batch));
+          cursor = next;
+          if (keys.length === 0) continue;
+          // One GET each, pipelined: under Cluster a node's keys may sit in different slots, which MGET refuses.
+          const pipeline = node.pipeline();
+          for (const key of keys) pipeline.get(key);
+          const got = (await call('GET', () => pipeline.exec())) ?? [];
+          const out: [string, string][] = [];
+          got.forEach(([err, value], i) => {
+            if (!err && typeof value === 'string') out.push([keys[i]!.slice(config.keyPrefix.length), value]);
+          });
+          if (out.length) yield out;
+        } while (cursor !== '0');
+      }
+    },
     incrementFields: async (key, fields, ttlMs) => {
       const names = Object.keys(fields);
       const args = names.flatMap((f) => [f, integer(fields[f])]);

@@ -29,6 +29,13 @@ export interface Store {
    */
   compareAndSet(key: string, expected: string | null, next: Write, also?: readonly KeyedWrite[]): Promise<boolean>;
   /**
+   * Every key matching `pattern` (Redis glob: `*` and `?`) with its value, a batch at a time, for
+   * a daily job that walks one kind of key (the reminders), never for answering a follower. Keys
+   * come without the adapter's prefix. As with Redis SCAN, a key written or deleted during the
+   * walk may or may not be seen, and under Cluster every master is walked in turn.
+   */
+  scan(pattern: string, batch?: number): AsyncIterable<ReadonlyArray<readonly [key: string, value: string]>>;
+  /**
    * Counters shared by every instance: adds each amount to its field of the hash at `key` (creating
    * both as needed) and sets the hash's TTL, atomically and in one round trip. Resolves to the
    * fields' new values. A hash key is never read with `get` nor written with `set`.

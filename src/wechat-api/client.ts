@@ -1,3 +1,4 @@
+import type { TemplateMessageBody } from '../notify';
 import type { Store } from '../store/types';
 import { NO_MENU_ERRCODE, WechatApiError, WechatTransportError } from './errors';
 import { requestJson, type JsonObject } from './http';
@@ -16,6 +17,8 @@ export interface WechatApiClient {
   call(path: string, body?: unknown): Promise<JsonObject>;
   /** A customer-service text message (`message/custom/send`); 45015 means the window has closed. */
   sendText(openid: string, content: string): Promise<void>;
+  /** A template message (`message/template/send`); 43004 means the follower left. */
+  sendTemplate(openid: string, message: TemplateMessageBody): Promise<void>;
   createMenu(menu: MenuBody): Promise<void>;
   /** The published menu, or null when the account has none (46003). */
   getMenu(): Promise<MenuBody | null>;
@@ -62,6 +65,15 @@ export function createWechatApiClient(opts: WechatApiClientOptions): WechatApiCl
     call,
     async sendText(openid, content) {
       await call('/cgi-bin/message/custom/send', { touser: openid, msgtype: 'text', text: { content } });
+    },
+    async sendTemplate(openid, m) {
+      await call('/cgi-bin/message/template/send', {
+        touser: openid,
+        template_id: m.templateId,
+        ...(m.url ? { url: m.url } : {}),
+        data: Object.fromEntries(Object.entries(m.data).map(([k, value]) => [k, { value }])),
+        ...(m.clientMsgId ? { client_msg_id: m.clientMsgId } : {}),
+      });
     },
     async createMenu(menu) {
       await call('/cgi-bin/menu/create', menu);

@@ -9,27 +9,29 @@ import type { ApiLogger } from './types';
  * could help. A closed window (45015) or an unfollow (43004) is an expected outcome and logged as
  * such; a busy or unreachable WeChat is a warning (the outbox tries again); anything else is an error.
  */
-export function createCustomerServiceNotifier(client: Pick<WechatApiClient, 'sendText'>, logger?: ApiLogger): Notifier {
-  return {
-    async sendText(openid: string, text: string): Promise<NotifyOutcome> {
-      // The tail is enough to find the follower in WeChat's console; the full openid stays out of logs.
-      const follower = `…${openid.slice(-6)}`;
-      try {
-        await client.sendText(openid, text);
-        logger?.debug({ follower }, 'customer-service message sent');
-        return 'sent';
-      } catch (err) {
-        const outcome = classify(err);
-        if (outcome === 'window_closed' || outcome === 'not_follower') {
-          logger?.info({ follower, errcode: (err as WechatApiError).errcode }, 'customer-service message not deliverable now; kept for the next reply');
-        } else if (outcome === 'retry') {
-          logger?.warn({ follower, ...detail(err) }, 'customer-service message refused for now; will try again');
-        } else {
-          logger?.error({ follower, ...detail(err) }, 'customer-service message failed');
-        }
-        return outcome;
+export function createCustomerServiceNotifier(client: Pick<WechatApiClient, 'sendText' | 'sendTemplate'>, logger?: ApiLogger): Notifier {
+  async function send(what: string, openid: string, f: () => Promise<void>): Promise<NotifyOutcome> {
+    // The tail is enough to find the follower in WeChat's console; the full openid stays out of logs.
+    const follower = `…${openid.slice(-6)}`;
+    try {
+      await f();
+      logger?.debug({ follower }, `${what} sent`);
+      return 'sent';
+    } catch (err) {
+      const outcome = classify(err);
+      if (outcome === 'window_closed' || outcome === 'not_follower') {
+        logger?.info({ follower, errcode: (err as WechatApiError).errcode }, `${what} not deliverable now`);
+      } else if (outcome === 'retry') {
+        logger?.warn({ follower, ...detail(err) }, `${what} refused for now; will try again`);
+      } else {
+        logger?.error({ follower, ...detail(err) }, `${what} failed`);
       }
-    },
+      return outcome;
+    }
+  }
+  return {
+    sendText: (openid, text) => send('customer-service message', openid, () => client.sendText(openid, text)),
+    sendTemplate: (openid, message) => send('template message', openid, () => client.sendTemplate(openid, message)),
   };
 }
 

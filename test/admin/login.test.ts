@@ -70,8 +70,10 @@ describe('logging in', () => {
   });
 
   it('sets a Secure, __Host- cookie in production', async () => {
-    const env = { NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:1', FACE_CHECK_PROVIDER: 'stub', RECORDS_PUBLIC_KEY: generateRecordsKeyPair().publicLine };
-    t = await testApp({ store: createMemoryStore(), env: await adminEnv(env) });
+    // A reachable Redis where the run has one: production's queues (outbox, reminders) connect to it.
+    const env = { NODE_ENV: 'production', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:1', FACE_CHECK_PROVIDER: 'stub', RECORDS_PUBLIC_KEY: generateRecordsKeyPair().publicLine };
+    // No face check here sends a message: an outbox on the unreachable REDIS_URL would only keep reconnecting.
+    t = await testApp({ store: createMemoryStore(), env: await adminEnv(env), overrides: { outbox: { enqueue: async () => undefined, drain: async () => 0, close: async () => undefined } } });
     const api = request(t.rt.app.callback());
     const page = await api.get('/admin');
     const loginCookie = ([] as string[]).concat(page.headers['set-cookie'] ?? [])[0]!;

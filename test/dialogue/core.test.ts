@@ -33,7 +33,8 @@ describe('the core, step by step', () => {
     const pre: PreCtx = ctxAt();
     expect(prefetch(at, text(p.id), pre)).toEqual([{ type: 'mark', personKey: `pk:${p.id}` }, { type: 'lookups' }]);
     const out = respond(at, text(p.id), ctxAt({ known: { marks: new Map(), lookups: 1 } }));
-    expect(out.writes).toEqual([{ type: 'lookups', day: '2026-04-15', count: 2 }]);
+    // The person's keyed hash also goes to the reminders: a follower who stops now is reminded before the end.
+    expect(out.writes).toEqual([{ type: 'lookups', day: '2026-04-15', count: 2 }, { type: 'began', personKey: `pk:${p.id}` }]);
     expect(out.state?.dialogue?.step).toBe('name');
   });
 
@@ -54,7 +55,10 @@ describe('the core, step by step', () => {
       // The hash of the token, to find the link again; never the token, which opens it.
       masked: { name: '乌***格', id: `${p.id.slice(0, 4)}**********${p.id.slice(-4)}`, link: tokenHash('T0KEN') },
     });
-    expect(out.writes).toEqual([{ type: 'link', token: 'T0KEN', record: expect.objectContaining({ idNumber: p.id, name: p.name, phone: p.phone, status: 'issued', expiresAt: NOW + 15 * 60_000 }) }]);
+    expect(out.writes).toEqual([
+      { type: 'link', token: 'T0KEN', record: expect.objectContaining({ idNumber: p.id, name: p.name, phone: p.phone, status: 'issued', expiresAt: NOW + 15 * 60_000 }) },
+      { type: 'began', personKey: `pk:${p.id}`, maskedName: '乌***格' },
+    ]);
     expect(out.effects).toEqual([{ type: 'linkIssued', category: '养老资格认证' }]);
     expect(said(out)).toContain('https://x.test/face-check/T0KEN');
     expect(JSON.parse(JSON.stringify(out))).toEqual(out);
@@ -110,7 +114,7 @@ describe('the core, step by step', () => {
   });
 
   it('forgets the follower on unsubscribe and says nothing to silent events', () => {
-    expect(respond(atConfirm(), { kind: 'unsubscribe' }, ctxAt())).toEqual({ state: null, reply: { silent: true }, writes: [], effects: [] });
+    expect(respond(atConfirm(), { kind: 'unsubscribe' }, ctxAt())).toEqual({ state: null, reply: { silent: true }, writes: [{ type: 'reminders', change: 'unfollowed' }], effects: [] });
     expect(respond(null, { kind: 'silent' }, ctxAt()).reply).toEqual({ silent: true });
   });
 

@@ -101,6 +101,28 @@ onEachStore((adapter) => {
     expect(await f.say('谢谢')).toContain('认证成功');
   });
 
+  it('puts none of them in a reminder, nor in what is kept for it (sealed, a masked name only)', async () => {
+    // 2026-04-15 is 76 days before the window's end: a reminder day.
+    app = await appOn(adapter, { env: { REMINDER_DAYS_BEFORE_END: '76', REMINDER_TEMPLATE_ID: 'TPL_personal_data_01' } });
+    const p = person();
+    const { f } = await fullPath(app, p);
+    const entry = app.t.rt.layout.follower(f.openid).reminders(2026);
+    const kept = (await app.values()).get(entry.key)!;
+    expect(kept).not.toContain('乌***格');
+    expect(entry.codec.decode(kept)).toEqual({ openid: f.openid, people: [expect.objectContaining({ maskedName: '乌***格', status: 'began' })] });
+    expect(clearDataIn(app.t.rt.layout.unseal(kept)!, p)).toEqual([]);
+
+    await app.t.rt.reminders.run('send');
+    expect(await app.t.rt.reminderOutbox.drain(5000)).toBe(0);
+    expect(app.t.notifier.templates).toHaveLength(1);
+    expect(JSON.stringify(app.t.notifier.templates[0])).toContain('乌***格');
+    expect(clearDataIn(JSON.stringify(app.t.notifier.templates), p)).toEqual([]);
+    // What the reminders keep (the entry, the markers), opened: no clear data. (The unused link still holds it, sealed, for the provider.)
+    const reminderKeys = [...(await app.values())].filter(([key]) => key.includes(':rm:'));
+    expect(reminderKeys.length).toBeGreaterThanOrEqual(3);
+    for (const [key, value] of reminderKeys) expect({ key, found: clearDataIn(`${key} ${app.t.rt.layout.unseal(value) ?? value}`, p) }).toEqual({ key, found: [] });
+  });
+
   it('seals the office\'s record so that the server itself cannot read it back, and keeps a refused result message without clear data', async () => {
     app = await appOn(adapter);
     const p = person();

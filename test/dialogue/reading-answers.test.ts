@@ -2,7 +2,7 @@ import { prefetch, respond } from '../../src/dialogue/respond';
 import type { FollowerState } from '../../src/dialogue/types';
 import type { CertMark } from '../../src/store/layout';
 import { idNumber } from '../helpers/certify';
-import { ctxAt, keysOf, said, text, walk } from '../helpers/core';
+import { ctxAt, formWrites, keysOf, said, text, walk } from '../helpers/core';
 
 /**
  * How each step reads what old people and their relatives actually send (issue 14's seen cases),
@@ -16,12 +16,19 @@ const atName = () => at(['认证', '1', '1', ID]);
 const draftOf = (s: FollowerState | null) => s?.dialogue?.draft;
 
 describe('the name step', () => {
-  it.each(['好的', '知道了', '谢谢', '退订', '收到'])('does not take %s for a name: a kind, specific re-ask, nothing changed', (sent) => {
+  it.each(['好的', '知道了', '谢谢', '收到', '我知道'])('does not take %s for a name: a kind, specific re-ask, nothing changed', (sent) => {
     const before = atName();
     const out = respond(before, text(sent), ctxAt());
     expect(out.state).toEqual(before);
     expect(keysOf(out)).toEqual(['nameNotAName', 'namePrompt']);
     expect(said(out)).toContain('例如：王秀英');
+  });
+
+  it('takes 退订 for the reminders’ command, never for a name', () => {
+    const before = atName();
+    const out = respond(before, text('退订'), ctxAt());
+    expect(out.state).toEqual(before);
+    expect(keysOf(out)).toEqual(['remindersOff', 'namePrompt']);
   });
 
   it.each([
@@ -53,7 +60,7 @@ describe('everyday yes', () => {
   it.each(['好', '好的', '可以', '行', '嗯', 'OK'])('confirms with %s: the link is issued', (sent) => {
     const out = respond(atConfirm(), text(sent), ctxAt());
     expect(out.state?.dialogue?.step).toBe('linked');
-    expect(out.writes).toEqual([expect.objectContaining({ type: 'link' })]);
+    expect(formWrites(out)).toEqual([expect.objectContaining({ type: 'link' })]);
   });
 
   it.each([
@@ -105,7 +112,7 @@ describe('ID and phone numbers in natural form', () => {
   ])('reads an ID number %s', (_, sent, id) => {
     const out = respond(atId(), text(sent), ctxAt());
     expect(draftOf(out.state)).toEqual({ category: 0, id });
-    expect(out.writes).toEqual([{ type: 'lookups', day: '2026-04-15', count: 1 }]);
+    expect(formWrites(out)).toEqual([{ type: 'lookups', day: '2026-04-15', count: 1 }]);
   });
 
   it('names the real length of a labelled number that is too short', () => {
@@ -129,7 +136,7 @@ describe('one line with everything', () => {
   ])('fills every item of %s at the ID step and goes to the confirmation', (sent) => {
     const out = respond(at(['认证', '1', '1']), text(sent), ctxAt());
     expect(out.state?.dialogue).toEqual({ step: 'confirm', draft: { category: 0, id: ID, name: '张桂兰', phone: '13847110000' } });
-    expect(out.writes).toEqual([{ type: 'lookups', day: '2026-04-15', count: 1 }]);
+    expect(formWrites(out)).toEqual([{ type: 'lookups', day: '2026-04-15', count: 1 }]);
   });
 
   it('at the category step asks only for the category, saying what it understood', () => {
@@ -144,7 +151,7 @@ describe('one line with everything', () => {
     const out = respond(at(['认证', '1', '1']), text(`张桂兰 ${ID.slice(0, 17)}1 13847110000`), ctxAt());
     expect(out.state?.dialogue).toEqual({ step: 'id', draft: { category: 0, name: '张桂兰', phone: '13847110000' } });
     expect(said(out)).toContain('最后一位校验不对');
-    expect(out.writes).toEqual([]);
+    expect(formWrites(out)).toEqual([]);
   });
 
   it('says one item at a time is fine when nothing in a line can be read', () => {
@@ -156,7 +163,7 @@ describe('one line with everything', () => {
     const pasted = respond(null, text(`养老 张桂兰 ${ID} 13847110000`), ctxAt());
     expect(pasted.state?.dialogue).toEqual({ step: 'notice', draft: { category: 0, id: ID, name: '张桂兰', phone: '13847110000' } });
     expect(keysOf(pasted)).toEqual(['received', 'receivedCategory', 'receivedId', 'receivedName', 'receivedPhone', 'notice']);
-    expect(pasted.writes).toEqual([{ type: 'lookups', day: '2026-04-15', count: 1 }]);
+    expect(formWrites(pasted)).toEqual([{ type: 'lookups', day: '2026-04-15', count: 1 }]);
     expect(respond(pasted.state, text('1'), ctxAt()).state?.dialogue?.step).toBe('confirm');
     // Once the notice was acknowledged, the line goes straight to what is missing.
     expect(respond({ v: 1, acknowledged: true }, text(`张桂兰 ${ID} 13847110000`), ctxAt()).state?.dialogue?.step).toBe('category');
@@ -169,7 +176,7 @@ describe('one line with everything', () => {
     expect(prefetch(atId, text(`张桂兰 ${ID} 13847110000`), ctxAt())).toEqual([{ type: 'mark', personKey: `pk:${ID}` }, { type: 'lookups' }]);
     const right = respond(atId, text(`张桂兰 ${ID} 13847110000`), ctxAt({ known }));
     expect(right.state?.dialogue?.step).toBe('certified');
-    expect(right.writes).toEqual([{ type: 'lookups', day: '2026-04-15', count: 1 }]);
+    expect(formWrites(right)).toEqual([{ type: 'lookups', day: '2026-04-15', count: 1 }]);
     expect(respond(atId, text(`${ID} 13847110000`), ctxAt({ known })).state?.dialogue?.step).toBe('name');
     expect(respond(atId, text(`王秀英 ${ID} 13847110000`), ctxAt({ known })).state?.dialogue?.step).toBe('confirm');
     expect(said(respond(atId, text(`张桂兰 ${ID}`), ctxAt({ known: { ...known, lookups: 3 } })))).toContain('一天最多为 3 位老人');

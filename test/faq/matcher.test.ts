@@ -37,6 +37,8 @@ describe('normalize', () => {
     ['a clause-final 不 or 没 asks, like 吗', '能认证不，成了没', '能认证吗成了吗'],
     ['but 还没 stays a plain "not yet"', '钱还没', '钱还没有'],
     ['得不得 and 还用 mean "is it still needed"', '还得不得认证，还用认证不', '还要不要认证还要认证吗'],
+    ['扫脸 is 刷脸, but paying by face is not the face check', '扫脸认证，刷脸支付', '刷脸认证支付'],
+    ['想问个 is a spoken opener too', '我想问个问题', '问题'],
   ])('%s', (_, input, expected) => {
     expect(normalize(input)).toBe(expected);
   });

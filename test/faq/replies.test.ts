@@ -30,9 +30,33 @@ describe('a request to certify said in a sentence', () => {
     expect(lastLine(await t.follower().say(text))).toBe(PROMPTS.notice);
   });
 
+  it.each(['给俺爸弄个认证', '给我们老两口认证', '给我岳母办一下', '那个，你帮我给我爸弄一下这个认证吧。', '好的，帮我认证'])(
+    '"%s", naming whoever it is for, starts the certification',
+    async (text) => {
+      expect(lastLine(await t.follower().say(text))).toBe(PROMPTS.notice);
+    },
+  );
+
   it.each(['怎么给我妈认证', '我能替我妈认证吗', '子女能帮着认证不'])('"%s" is a question, answered rather than started', async (text) => {
     const reply = await t.follower().say(text);
     expect(reply).not.toContain('【办理须知】');
+    expect(reply).toMatch(/答：|您是不是想问/);
+  });
+});
+
+describe('thanks with what the follower will do next', () => {
+  it.each(['行嘞，那我回头让我儿子弄。', '好的 我明天再弄', '谢谢啊 我试试', '嗯，那个，行，好的，那我回头让我儿子给我弄一下吧，谢谢啊。'])(
+    '"%s" gets a short kind reply, never "I cannot answer that"',
+    async (text) => {
+      const reply = await t.follower().say(text);
+      expect(reply.split('\n')[0]).toBe('不客气！');
+      expect(reply).not.toContain('回答不了');
+    },
+  );
+
+  it('a question after a thank-you is still answered: 谢谢 那我怎么认证', async () => {
+    const reply = await t.follower().say('谢谢 那我怎么认证');
+    expect(reply.split('\n')[0]).not.toBe('不客气！');
     expect(reply).toMatch(/答：|您是不是想问/);
   });
 });
@@ -61,6 +85,10 @@ describe('two questions in one message', () => {
     ['认证到几号截止 用别人的手机行不', ['集中认证时间是什么时候？', '可以用别人的手机认证吗？一部手机能给几个人认证？要登录吗？']],
     ['那个，认证一年几次啊，还有就是在外地能不能认证。', ['领取待遇资格认证每年认证几次？', '人在外地外省能否通过“内蒙古人社”APP认证？']],
     ['认证要钱吗在外地能认证吗', ['认证要交钱吗？', '人在外地外省能否通过“内蒙古人社”APP认证？']],
+    ['刷脸老失败咋办 收不收钱', ['刷脸（人脸识别）一直不通过怎么办？', '认证要交钱吗？']],
+    ['公众号里咋认证 是不是假的', ['怎样在微信公众号上做待遇资格认证？', '怎么知道这是不是社保部门的官方公众号？会不会是骗子？']],
+    ['老人瘫床上咋认证，能用护工的手机不', ['因疾病或其他特殊原因不能做规定动作怎么认证？', '可以用别人的手机认证吗？一部手机能给几个人认证？要登录吗？']],
+    ['字太小看不见 类别选啥', ['字太小看不清，有没有大字版？', '认证类别选哪一个？']],
   ])('"%s" gets both answers, short, in one reply', async (text, asked) => {
     const reply = await t.follower().say(text);
     expect(questions(reply)).toEqual(asked);
@@ -79,6 +107,10 @@ describe('the asker\'s situation does not sink a good question', () => {
     ['我妈83了 今年还用认证不', '已经在领养老金的退休人员，不管多大岁数，每年都要认证一次。'],
     ['嗯，我老伴儿今年七十九了，在海南过冬呢，在那边能认证不。', '可以，不用回来。'],
     ['就是说我家老爷子九十了，今年还得不得做这个认证，他那个身体不太好。', '已经在领养老金的退休人员，不管多大岁数，每年都要认证一次。'],
+    ['我舅在满洲里住 他的认证得回来做不', '可以，不用回来。'],
+    ['我婆婆在临河我小姑子那住 认证得回呼市不', '可以，不用回来。'],
+    ['我68了 八月份了还没认证 还给发钱不', '现在还在认证时间内，请在6月30日前认证，就不会停发。'],
+    ['我老丈人七十八了 没有智能手机 咋认证', '没有智能手机也能认证，有三个办法：'],
   ])('"%s"', async (text, first) => {
     expect(answers(await t.follower().say(text))).toEqual([first]);
   });
@@ -100,6 +132,15 @@ describe('questions that are not this account\'s', () => {
   });
 });
 
+describe('questions that share one word with an entry', () => {
+  it.each(['草莓音乐节门票实名制吗', '手机卡实名制咋办', '刷脸支付安全吗', '广场舞音乐哪里下载', '上门送菜的电话多少', '孙子的户口在哪办'])(
+    '"%s" gets no answer of ours',
+    async (text) => {
+      expect(await t.follower().say(text)).not.toContain('答：');
+    },
+  );
+});
+
 describe('the corrected and new answers', () => {
   it.each([
     ['儿子能代替我刷脸吗', /^不可以。刷脸必须是领养老金的老人本人/],
@@ -109,6 +150,14 @@ describe('the corrected and new answers', () => {
     ['认证要交钱吗', /^不要钱。/],
     ['你们是不是骗子', /^您可以自己核实/],
     ['我刷不了脸怎么办', /^多试几次/],
+    ['让我儿子照一下脸代替我行不', /^不可以。刷脸必须是领养老金的老人本人/],
+    ['我爸腿脚不好 我替他刷一下行不行', /^不可以。刷脸必须是领养老金的老人本人/],
+    ['认证收多少钱', /^不要钱。/],
+    ['在这认证要多少钱', /^不要钱。/],
+    ['咋分辨真假公众号', /^您可以自己核实/],
+    ['刷脸的时候手机卡住不动了', /^多试几次/],
+    ['嗯，刷着刷着手机就一直转圈圈，咋回事啊。', /^多试几次/],
+    ['认证过了有没有短信通知', /^在这里发送“认证”/],
   ])('"%s"', async (text, first) => {
     const reply = await t.follower().say(text);
     expect(answers(reply)[0]).toMatch(first);

@@ -1,16 +1,21 @@
 import request from 'supertest';
 import { compose, type Overrides, type Runtime } from '../../src/compose';
-import type { Notifier, NotifyOutcome } from '../../src/notify';
+import type { Notifier, NotifyOutcome, TemplateMessageBody } from '../../src/notify';
 import { createMemoryStore, type Store } from '../../src/store';
 import { testConfig } from './config';
 import { openTestReply, signedEvent, signedText, signedVoice, signedXml, type TestPushOptions } from './push';
 
-/** Records every customer-service message instead of calling WeChat. */
+/** Records every customer-service (and template) message instead of calling WeChat. */
 export class RecordingNotifier implements Notifier {
   readonly sent: { openid: string; text: string }[] = [];
+  readonly templates: { openid: string; message: TemplateMessageBody }[] = [];
   outcome: NotifyOutcome = 'sent';
   async sendText(openid: string, text: string): Promise<NotifyOutcome> {
     this.sent.push({ openid, text });
+    return this.outcome;
+  }
+  async sendTemplate(openid: string, message: TemplateMessageBody): Promise<NotifyOutcome> {
+    this.templates.push({ openid, message });
     return this.outcome;
   }
 }

@@ -9,21 +9,20 @@ import { TEST_AES_KEY, TEST_APP_ID, TEST_PREVIOUS_AES_KEY, TEST_TOKEN } from './
  * `{ WECHAT_ALLOW_PLAINTEXT: '' }` (empty means not set, as in .env).
  */
 export function testConfig(overrides: Record<string, string> = {}, now = new Date()): Config {
-  return loadConfig(
-    {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      WECHAT_TOKEN: TEST_TOKEN,
-      WECHAT_APP_ID: TEST_APP_ID,
-      WECHAT_APP_SECRET: 'test-secret',
-      WECHAT_ENCODING_AES_KEY: TEST_AES_KEY,
-      WECHAT_ENCODING_AES_KEY_PREVIOUS: TEST_PREVIOUS_AES_KEY,
-      WECHAT_API_BASE: 'http://127.0.0.1:9',
-      PUBLIC_BASE_URL: 'https://cert.example.test',
-      ID_HASH_SECRET: 'test-id-hash-secret-0123456789',
-      WECHAT_ALLOW_PLAINTEXT: 'true',
-      ...overrides,
-    },
-    now,
-  );
+  return loadConfig({ ...TEST_ENV, ...overrides }, now);
 }
+
+/** The environment behind `testConfig`, for a command that reads its own (`npm run reminders`). */
+export const TEST_ENV: Readonly<Record<string, string>> = {
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'silent',
+  WECHAT_TOKEN: TEST_TOKEN,
+  WECHAT_APP_ID: TEST_APP_ID,
+  WECHAT_APP_SECRET: 'test-secret',
+  WECHAT_ENCODING_AES_KEY: TEST_AES_KEY,
+  WECHAT_ENCODING_AES_KEY_PREVIOUS: TEST_PREVIOUS_AES_KEY,
+  WECHAT_API_BASE: 'http://127.0.0.1:9',
+  PUBLIC_BASE_URL: 'https://cert.example.test',
+  ID_HASH_SECRET: 'test-id-hash-secret-0123456789',
+  WECHAT_ALLOW_PLAINTEXT: 'true',
+};

@@ -33,6 +33,9 @@ export const said = (o: Outcome) => renderSpeech(o.reply, content, faq) ?? '';
 /** The reply's lines as their template keys (`faq:<id>` for an answer). */
 export const keysOf = (o: Outcome) => ('say' in o.reply ? o.reply.say.flat().map((l) => ('key' in l ? l.key : `faq:${l.faq}`)) : []);
 
+/** The writes of the certification itself: the reminders' entry (`began`, tested in test/reminders) left out. */
+export const formWrites = (o: Outcome) => o.writes.filter((w) => w.type !== 'began');
+
 /** Runs several texts through the core, as the caller would: each outcome's state feeds the next. */
 export function walk(texts: readonly string[], start: FollowerState | null = null, ctx = ctxAt()): { state: FollowerState | null; last: Outcome } {
   let state = start;

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { startFakeWechatApi, type FakeWechatApi, type FakeWechatApiOptions } from '../../src/dev/fake-wechat-api';
 import type { ApiSettings } from '../../src/wechat-api';
 
-export { startFakeWechatApi, type CustomMessage, type FakeWechatApi, type FakeWechatApiOptions, type RecordedRequest } from '../../src/dev/fake-wechat-api';
+export { startFakeWechatApi, TEMPLATE_FIELD_MAX_CHARS, type CustomMessage, type FakeWechatApi, type FakeWechatApiOptions, type RecordedRequest, type TemplateMessage } from '../../src/dev/fake-wechat-api';
 
 export const TEST_APP_ID = 'wxtest0000000001';
 export const TEST_APP_SECRET = 'test-secret-never-logged';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadContent } from '../../src/content';
 import { createLogger } from '../../src/log';
-import type { Notifier, NotifyOutcome } from '../../src/notify';
+import type { Notifier, NotifyOutcome, TemplateMessageBody } from '../../src/notify';
 import { createBullOutbox, createMemoryOutbox, type Outbox } from '../../src/outbox';
 import { createMemoryStore, createRedisStore, type Store } from '../../src/store';
 import { layout } from '../../src/store/layout';
@@ -20,6 +20,9 @@ class ScriptedNotifier implements Notifier {
     const outcome = this.script.shift() ?? 'sent';
     if (outcome === 'sent') this.delivered.push({ openid, text });
     return outcome;
+  }
+  async sendTemplate(openid: string, message: TemplateMessageBody): Promise<NotifyOutcome> {
+    return this.sendText(openid, JSON.stringify(message.data));
   }
 }
 

@@ -1,0 +1,40 @@
+import Redis from 'ioredis';
+import Koa from 'koa';
+import wechat from 'co-wechat';
+import { createFaqAnswerer } from './faq-answer';
+import { createStoreWork } from './store-work';
+
+/**
+ * The peer: what a Node developer would pick for this job — Koa with node-webot's co-wechat
+ * middleware (signature check, raw-body, xml2js, an ejs reply template) — plus ioredis doing the
+ * store work a stateful account needs (store-work.ts) and the same FAQ answer as the app
+ * (faq-answer.ts). Plaintext mode, as the app runs in the benchmark. Its own process, started by
+ * run.ts with the app's env, on the same redis-server.
+ */
+if (require.main === module) {
+  const port = Number(process.env.PORT ?? 3102);
+  const faq = createFaqAnswerer(process.env);
+  const url = faq.config.redis?.url;
+  if (!url) throw new Error('REDIS_URL is required: the peer talks to the benchmark\'s redis-server');
+  const redis = new Redis(url);
+  const work = createStoreWork(redis, faq);
+  const onPush = wechat({ token: faq.config.wechat.token }).middleware(async (message) => {
+    const { FromUserName: openid, MsgId: msgId, Content: text, MsgType: type } = message;
+    if (type !== 'text' || !openid || !msgId || text === undefined) return '';
+    return (await work.handle({ openid, msgId, text })) ?? '';
+  });
+
+  const app = new Koa();
+  app.silent = true; // a failed push is a 500 the generator counts; no stack trace per push on stderr
+  app.use(async (ctx, next) => {
+    if (ctx.path === '/wechat') return onPush(ctx, next);
+    ctx.status = ctx.path === '/healthz' ? 200 : 404;
+    ctx.body = '';
+    return undefined;
+  });
+  app.listen(port, '127.0.0.1');
+  process.on('SIGTERM', () => {
+    redis.disconnect();
+    process.exit(0);
+  });
+}
