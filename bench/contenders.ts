@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Contender } from './options';
+import { generateRecordsKeyPair } from '../src/records/envelope';
 import { openReply } from '../src/wechat/client-sign';
 import { startNode, waitFor } from './processes';
 
@@ -33,6 +34,9 @@ export const LABELS: Readonly<Record<Contender, string>> = {
 export const ROOT = path.resolve(__dirname, '..', '..');
 
 /** The app's environment (PORT is set per contender by startContender). */
+/** A key pair made for this run only: records sealed to it are never read. */
+const BENCH_RECORDS_KEY = generateRecordsKeyPair().publicLine;
+
 export function appEnv(opts: { redisUrl: string; token: string; extra: Readonly<Record<string, string>> }): Record<string, string> {
   const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
   return {
@@ -48,6 +52,8 @@ export function appEnv(opts: { redisUrl: string; token: string; extra: Readonly<
     ID_HASH_SECRET: 'bench-id-hash-secret-0123456789',
     CERT_WINDOW_START: `${year}-01-01`,
     CERT_WINDOW_END: `${year}-12-31`,
+    // Production refuses to start without the office's key; the benchmark makes a throwaway one.
+    RECORDS_PUBLIC_KEY: BENCH_RECORDS_KEY,
     ...opts.extra,
   };
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type Koa from 'koa';
-import { cycleAt, todayAt, type Phase } from './calendar';
+import { todayAt, type Phase } from './calendar';
 import { assertServerConfig, type Config } from './config';
 import { checkTopics, loadContent, type Content } from './content';
 import type { FaqMatch, FaqPort } from './dialogue/types';
@@ -128,7 +128,7 @@ export async function compose(config: Config, o: Overrides = {}): Promise<Runtim
   if (config.env === 'production' && config.faceCheckProvider === 'stub') {
     logger.warn('FACE_CHECK_PROVIDER=stub: face checks are SIMULATED and anyone holding a link can pass it; set FACE_CHECK_PROVIDER=tencent before real certifications');
   }
-  const windowNow = () => cycleAt(config.cert, now());
+  const windowNow = () => todayAt(config.cert, now()).cert;
   const content = loadContent(templatesDir, windowNow);
   const reminderTemplates = loadReminderTemplates(templatesDir, content, Math.max(...config.reminders.daysBeforeEnd));
   const faq = faqOfCycle(path.join(templatesDir, 'faq'), content, () => {

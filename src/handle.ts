@@ -112,12 +112,13 @@ export async function handle(message: InboundMessage, deps: HandleDeps): Promise
   const deliveryKey = keys.delivery(deliveryId(message));
   // The reminders' entry of the cycle is read with the state: a step taken may add to it (reminders/entries.ts).
   const cycle = todayAt(deps.config.cert, deps.now()).cert.cycle;
-  const claim = await store.claimAndRead(deliveryKey, layout.codecs.reply.encode(PENDING), CLAIM_MS, [keys.state.key, keys.open.key, keys.notice.key, keys.reminders(cycle).key]);
+  const readKeys = [keys.state.key, keys.open.key, keys.notice.key, keys.reminders(cycle).key];
+  const claim = await store.claimAndRead(deliveryKey, layout.codecs.reply.encode(PENDING), CLAIM_MS, readKeys);
   if (!claim.claimed) return (await awaitFirstReply(deps, deliveryKey, claim.existing)) ?? { kind: 'text', content: deps.content.text('busy') };
 
   const input = toInput(message);
   try {
-    if (input.kind !== 'silent') return await converse(message.fromUserName, input, claim.values, deliveryKey, cycle, deps);
+    if (input.kind !== 'silent') return await converse({ openid: message.fromUserName, keys, readKeys, deliveryKey, cycle }, input, claim.values, deps);
     // Nothing to say and nothing to change: only remember that this delivery was answered.
     await store.set(deliveryKey, layout.codecs.reply.encode({ kind: 'none' }), layout.replyCacheMs);
     return SILENT;
@@ -128,19 +129,31 @@ export async function handle(message: InboundMessage, deps: HandleDeps): Promise
   }
 }
 
+/** Whose message this is, and where their things are kept. */
+interface Follower {
+  readonly openid: string;
+  readonly keys: ReturnType<Layout['follower']>;
+  /** What a run of the core reads: state, open mark, kept notices, the reminders' entry of `cycle`. */
+  readonly readKeys: readonly string[];
+  readonly deliveryKey: string;
+  readonly cycle: number;
+}
+
 /** Runs the core until its result is saved on the state it was computed from. */
-async function converse(openid: string, input: Input, loaded: (string | null)[], deliveryKey: string, cycle: number, deps: HandleDeps): Promise<Reply> {
+async function converse(f: Follower, input: Input, loaded: (string | null)[], deps: HandleDeps): Promise<Reply> {
   const { store, layout } = deps;
-  const keys = layout.follower(openid);
-  const readKeys = [keys.state.key, keys.open.key, keys.notice.key, keys.reminders(cycle).key];
-  // One token for every run of this message: a lost race must not hand out a second link.
-  const token = `${keys.tag}${randomBytes(24).toString('base64url')}`;
+  const { openid, keys, readKeys, deliveryKey, cycle } = f;
+  // One token for every run of this message, made only if a run asks for it: a lost race must
+  // not hand out a second link, and most messages need none.
+  let token: string | undefined;
+  const tokenOnce = () => (token ??= `${keys.tag}${randomBytes(24).toString('base64url')}`);
   let [stateRaw, openRaw, noticeRaw, entryRaw] = loaded;
   for (let race = 0; race < MAX_RACES; race++) {
     const state = readState(stateRaw ?? null, deps);
     const now = deps.now();
-    const base = ctxFor(openid, keys.tag, token, now, deps, stateRaw == null && openRaw != null);
-    const ctx = { ...base, known: await load(prefetch(state, input, base), base.today, keys, deps) };
+    const base = ctxFor(openid, keys.tag, tokenOnce, now, deps, stateRaw == null && openRaw != null);
+    // Assigned, not spread: spreading would read the token and so make one for every message.
+    const ctx: Ctx = Object.assign(base, { known: await load(prefetch(state, input, base), base.today, keys, deps) });
     const out = respond(state, input, ctx);
     const said = renderSpeech(out.reply, deps.content, deps.faq);
     // Messages WeChat would not deliver (outbox/deliver.ts) start the next reply, whatever it answers;
@@ -190,9 +203,12 @@ function readState(raw: string | null, deps: HandleDeps): FollowerState | null {
   return s;
 }
 
-function ctxFor(openid: string, tag: string, token: string, now: number, deps: HandleDeps, expired: boolean): Omit<Ctx, 'known'> {
+function ctxFor(openid: string, tag: string, token: () => string, now: number, deps: HandleDeps, expired: boolean): Omit<Ctx, 'known'> {
   const { config, layout } = deps;
   return {
+    get token() {
+      return token();
+    },
     openid,
     follower: tag,
     content: deps.content,
@@ -205,7 +221,6 @@ function ctxFor(openid: string, tag: string, token: string, now: number, deps: H
     faceCheckMaxAttempts: config.faceCheckMaxAttempts,
     personKey: layout.personKey,
     nameKey: layout.nameKey,
-    token,
     linkUrl: (t) => `${config.publicBaseUrl}/face-check/${t}`,
     expired,
   };

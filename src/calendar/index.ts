@@ -60,10 +60,18 @@ export interface Today {
   readonly phase: Phase;
 }
 
+/** The last day asked for: every push asks for today, several times, and today lasts a day. */
+let lastDay: { readonly cert: CertSettings; readonly from: number; readonly to: number; readonly today: Today } | undefined;
+
 export function todayAt(cert: CertSettings, ms: number): Today {
+  const last = lastDay;
+  if (last !== undefined && last.cert === cert && ms >= last.from && ms < last.to) return last.today;
   const c = cycleAt(cert, ms);
   const date = chinaDate(ms);
-  return { date, cert: c, phase: phaseOf(c, date) };
+  const today: Today = Object.freeze({ date, cert: c, phase: phaseOf(c, date) });
+  const from = chinaMidnight(date);
+  lastDay = { cert, from, to: from + DAY_MS, today };
+  return today;
 }
 
 /** 2024-03-11 → 3月11日. */

@@ -69,11 +69,20 @@ export interface Content {
 
 /** Commands are compared without spaces, punctuation or case, and with full-width forms folded. */
 export function commandWord(s: string): string {
-  return s
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\s\p{P}\p{S}]+/gu, (m) => (m.trim() === '?' ? '?' : ''));
+  // One message is compared with a dozen word lists: its folded form is kept for the next calls.
+  let w = folded.get(s);
+  if (w === undefined) {
+    w = s
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(/[\s\p{P}\p{S}]+/gu, (m) => (m.trim() === '?' ? '?' : ''));
+    if (folded.size >= FOLDED_MAX) folded.clear();
+    folded.set(s, w);
+  }
+  return w;
 }
+const folded = new Map<string, string>();
+const FOLDED_MAX = 512;
 
 /** Digits, hyphens and spaces, with an optional leading +: what a phone can dial from `tel:`. */
 const PHONE_NUMBER = /^\+?[0-9][0-9 -]*[0-9]$/;

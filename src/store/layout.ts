@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, createSecretKey } from 'node:crypto';
 import { z } from 'zod';
 import { chinaMidnight, todayAt, windowOf } from '../calendar';
 import type { Config } from '../config';
@@ -159,6 +159,8 @@ export interface Slot<T> {
   readonly codec: Codec<T>;
 }
 
+const RECENT_FOLLOWERS = 10_000;
+
 /** The keys, lifetimes and codecs for one configuration. */
 export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'cert' | 'records'>) {
   const stateSealer = createSealer(config.idHashSecret, 'follower-state');
@@ -166,7 +168,9 @@ export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'c
   const replySealer = createSealer(config.idHashSecret, 'cached-reply');
   const outboxSealer = createSealer(config.idHashSecret, 'outbox');
   const remindersSealer = createSealer(config.idHashSecret, 'reminders');
-  const hmac = (purpose: string, value: string) => createHmac('sha256', config.idHashSecret).update(`${purpose}:${value}`).digest('hex');
+  // The key object is made once: HMAC with a string secret re-imports the key on every call.
+  const secret = createSecretKey(Buffer.from(config.idHashSecret, 'utf8'));
+  const hmac = (purpose: string, value: string) => createHmac('sha256', secret).update(`${purpose}:${value}`).digest('hex');
   const codecs = {
     state: sealed(json(followerStateSchema), stateSealer),
     reply: json(cachedReplySchema),
@@ -187,43 +191,56 @@ export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'c
     return until(windowOf(config.cert, today.phase === 'before' ? today.cert.cycle : today.cert.cycle + 1).windowEnd, 2, now);
   };
   const tagOf = (openid: string) => hmac('follower', openid).slice(0, 20);
+  const openCodec = json(z.literal(1));
+  const followerKeys = (openid: string) => {
+    const t = tagOf(openid);
+    return {
+      tag: t,
+      state: slot(`f:{${t}}:state`, config.cert.dialogueIdleMs, codecs.state),
+      /** Present while a dialogue holds entries, and a day after, so a timed-out follower is told why. */
+      open: slot(`f:{${t}}:open`, DAY_MS, openCodec),
+      /** One delivery's answer; a reply holding a link is sealed. Keyed: an id may hold the text sent. */
+      delivery: (id: string) => `f:{${t}}:d:${hmac('delivery', id).slice(0, 32)}`,
+      lookups: (day: string) => slot(`f:{${t}}:lk:${day}`, 2 * DAY_MS, codecs.lookups),
+      /** Messages kept for the next reply (see outbox/deliver.ts); a follower silent for a month is not told a stale result. */
+      notice: slot(`f:{${t}}:notice`, NOTICE_DAYS * DAY_MS, codecs.notices),
+      /**
+       * Whom to remind for `cycle`: until its window's end while nobody passed, else until a month
+       * after the next window opens (its first-day reminder deletes it sooner).
+       */
+      reminders: (cycle: number) => ({
+        key: `f:{${t}}:rm:${cycle}`,
+        codec: codecs.reminders,
+        ttlMs: (e: ReminderEntry, now: number) =>
+          e.people.some((p) => p.status === 'pass')
+            ? until(windowOf(config.cert, cycle + 1).windowStart, 30, now)
+            : until(windowOf(config.cert, cycle).windowEnd, 2, now),
+      }),
+      /** The follower sent 退订 (订阅提醒 deletes it). */
+      remindersOff: { key: `f:{${t}}:rm:off`, codec: flag, ttlMs: flagTtl },
+      /** The follower unfollowed (the event, or 43004); following again deletes it. */
+      unfollowed: { key: `f:{${t}}:rm:gone`, codec: flag, ttlMs: flagTtl },
+      /** One reminder (e.g. `2026:end-7`) claimed for this follower: each is sent once, until its cycle's window is over. */
+      reminded: (cycle: number, id: string, now: number) => slot(`f:{${t}}:rm:sent:${id}`, until(windowOf(config.cert, cycle).windowEnd, 2, now), flag),
+      /** A China day on which this follower was reminded: at most one reminder a day. */
+      remindedOn: (date: string) => slot(`f:{${t}}:rm:day:${date}`, 2 * DAY_MS, flag),
+    };
+  };
+  // A follower's keys are asked for several times a push, and the same followers write again and
+  // again: their keys are kept for the recently seen (an HMAC and a dozen strings saved each time).
+  const recent = new Map<string, ReturnType<typeof followerKeys>>();
   return {
     codecs,
     /** The hash tag of a follower's keys. */
     tagOf,
     follower(openid: string) {
-      const t = tagOf(openid);
-      return {
-        tag: t,
-        state: slot(`f:{${t}}:state`, config.cert.dialogueIdleMs, codecs.state),
-        /** Present while a dialogue holds entries, and a day after, so a timed-out follower is told why. */
-        open: slot(`f:{${t}}:open`, DAY_MS, json(z.literal(1))),
-        /** One delivery's answer; a reply holding a link is sealed. Keyed: an id may hold the text sent. */
-        delivery: (id: string) => `f:{${t}}:d:${hmac('delivery', id).slice(0, 32)}`,
-        lookups: (day: string) => slot(`f:{${t}}:lk:${day}`, 2 * DAY_MS, codecs.lookups),
-        /** Messages kept for the next reply (see outbox/deliver.ts); a follower silent for a month is not told a stale result. */
-        notice: slot(`f:{${t}}:notice`, NOTICE_DAYS * DAY_MS, codecs.notices),
-        /**
-         * Whom to remind for `cycle`: until its window's end while nobody passed, else until a month
-         * after the next window opens (its first-day reminder deletes it sooner).
-         */
-        reminders: (cycle: number) => ({
-          key: `f:{${t}}:rm:${cycle}`,
-          codec: codecs.reminders,
-          ttlMs: (e: ReminderEntry, now: number) =>
-            e.people.some((p) => p.status === 'pass')
-              ? until(windowOf(config.cert, cycle + 1).windowStart, 30, now)
-              : until(windowOf(config.cert, cycle).windowEnd, 2, now),
-        }),
-        /** The follower sent 退订 (订阅提醒 deletes it). */
-        remindersOff: { key: `f:{${t}}:rm:off`, codec: flag, ttlMs: flagTtl },
-        /** The follower unfollowed (the event, or 43004); following again deletes it. */
-        unfollowed: { key: `f:{${t}}:rm:gone`, codec: flag, ttlMs: flagTtl },
-        /** One reminder (e.g. `2026:end-7`) claimed for this follower: each is sent once, until its cycle's window is over. */
-        reminded: (cycle: number, id: string, now: number) => slot(`f:{${t}}:rm:sent:${id}`, until(windowOf(config.cert, cycle).windowEnd, 2, now), flag),
-        /** A China day on which this follower was reminded: at most one reminder a day. */
-        remindedOn: (date: string) => slot(`f:{${t}}:rm:day:${date}`, 2 * DAY_MS, flag),
-      };
+      let keys = recent.get(openid);
+      if (keys === undefined) {
+        keys = followerKeys(openid);
+        if (recent.size >= RECENT_FOLLOWERS) recent.delete(recent.keys().next().value!);
+        recent.set(openid, keys);
+      }
+      return keys;
     },
     /** A link's key under its follower's tag: the token carries the tag, never the openid. */
     link: (tag: string, token: string) => slot(`f:{${tag}}:fc:${tokenHash(token)}`, config.cert.faceCheckTokenMs + DAY_MS, codecs.link),
