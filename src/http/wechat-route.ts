@@ -1,3 +1,4 @@
+import { parse as parseQuery } from 'node:querystring';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { readPushBody } from './push-body';
@@ -34,7 +35,10 @@ export function mountWechat(router: Router, deps: WechatRouteDeps): (ctx: Contex
     const started = process.hrtime.bigint();
     const body = await readPushBody(ctx, deps.config.pushReadTimeoutMs);
     const nowSeconds = Math.floor(deps.now() / 1000);
-    const { message, envelope } = await openPush({ query: ctx.query, body, token, crypto: deps.crypto, nowSeconds, allowPlaintext });
+    // node's querystring rather than ctx.query (URLSearchParams and a property defined per key):
+    // the same object, repeated keys as arrays, a few µs less on every push.
+    const query = parseQuery(ctx.querystring);
+    const { message, envelope } = await openPush({ query, body, token, crypto: deps.crypto, nowSeconds, allowPlaintext });
     deps.metrics.pushes.inc({ type: message.msgType === 'event' ? `event:${message.event}` : message.msgType });
 
     const reply = await answer(message, deps, () => ctx.state.log);

@@ -160,6 +160,8 @@ export interface Slot<T> {
 }
 
 const RECENT_FOLLOWERS = 10_000;
+/** A delivery id made of WeChat's MsgId, CreateTime and MsgType only (see handle.ts deliveryId). */
+const PLAIN_DELIVERY_ID = /^m:\d{1,24}:\d{1,12}:[a-z]{1,16}$/;
 
 /** The keys, lifetimes and codecs for one configuration. */
 export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'cert' | 'records'>) {
@@ -199,8 +201,12 @@ export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'c
       state: slot(`f:{${t}}:state`, config.cert.dialogueIdleMs, codecs.state),
       /** Present while a dialogue holds entries, and a day after, so a timed-out follower is told why. */
       open: slot(`f:{${t}}:open`, DAY_MS, openCodec),
-      /** One delivery's answer; a reply holding a link is sealed. Keyed: an id may hold the text sent. */
-      delivery: (id: string) => `f:{${t}}:d:${hmac('delivery', id).slice(0, 32)}`,
+      /**
+       * One delivery's answer; a reply holding a link is sealed. WeChat's own id (MsgId, its time
+       * and type: digits and a word) names the key as it is; any other id may hold the text sent,
+       * so it is keyed-hashed.
+       */
+      delivery: (id: string) => `f:{${t}}:d:${PLAIN_DELIVERY_ID.test(id) ? id : hmac('delivery', id).slice(0, 32)}`,
       lookups: (day: string) => slot(`f:{${t}}:lk:${day}`, 2 * DAY_MS, codecs.lookups),
       /** Messages kept for the next reply (see outbox/deliver.ts); a follower silent for a month is not told a stale result. */
       notice: slot(`f:{${t}}:notice`, NOTICE_DAYS * DAY_MS, codecs.notices),

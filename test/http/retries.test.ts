@@ -49,6 +49,20 @@ function retrySuite(name: string, makeStore: () => Promise<Store>) {
       expect(await contentOf(await send(b, question))).toBe(answer);
     });
 
+    it('keeps a message without a MsgId under a keyed hash, never under its text', async () => {
+      const f = a.follower();
+      const id = '150102194501010020';
+      await contentOf(await send(a, signedText(f.openid, `身份证${id}`, { createTime: ts(), timestampSeconds: ts() })));
+      await contentOf(await send(a, signedText(f.openid, '每年认证几次', { msgId: '7345001', createTime: ts(), timestampSeconds: ts() })));
+      const keys: string[] = [];
+      for await (const batch of a.rt.store.scan('*')) keys.push(...batch.map(([k]) => k));
+      const deliveries = keys.filter((k) => k.includes(':d:'));
+      expect(deliveries).toHaveLength(2);
+      expect(keys.join(' ')).not.toContain(id.slice(6, 14));
+      // WeChat's own id (digits and the type) names its key as it is: no HMAC on the hot path.
+      expect(deliveries.filter((k) => k.endsWith(`:d:m:7345001:${ts()}:text`))).toHaveLength(1);
+    });
+
     it('handles three deliveries arriving at once at two instances exactly once', async () => {
       const f = a.follower();
       await f.tap('CERT_START');
