@@ -159,7 +159,7 @@ export interface Slot<T> {
   readonly codec: Codec<T>;
 }
 
-const RECENT_FOLLOWERS = 10_000;
+const RECENT_FOLLOWERS = 8192;
 /** A delivery id made of WeChat's MsgId, CreateTime and MsgType only (see handle.ts deliveryId). */
 const PLAIN_DELIVERY_ID = /^m:\d{1,24}:\d{1,12}:[a-z]{1,16}$/;
 
@@ -192,7 +192,18 @@ export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'c
     const today = todayAt(config.cert, now);
     return until(windowOf(config.cert, today.phase === 'before' ? today.cert.cycle : today.cert.cycle + 1).windowEnd, 2, now);
   };
-  const tagOf = (openid: string) => hmac('follower', openid).slice(0, 20);
+  // A follower's tag is an HMAC (a few µs): it is kept for the recently seen, who write again
+  // and again within a dialogue. About 150 bytes each, so at most a megabyte or two.
+  const recentTags = new Map<string, string>();
+  const tagOf = (openid: string) => {
+    let tag = recentTags.get(openid);
+    if (tag === undefined) {
+      tag = hmac('follower', openid).slice(0, 20);
+      if (recentTags.size >= RECENT_FOLLOWERS) recentTags.delete(recentTags.keys().next().value!);
+      recentTags.set(openid, tag);
+    }
+    return tag;
+  };
   const openCodec = json(z.literal(1));
   const followerKeys = (openid: string) => {
     const t = tagOf(openid);
@@ -232,22 +243,11 @@ export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'c
       remindedOn: (date: string) => slot(`f:{${t}}:rm:day:${date}`, 2 * DAY_MS, flag),
     };
   };
-  // A follower's keys are asked for several times a push, and the same followers write again and
-  // again: their keys are kept for the recently seen (an HMAC and a dozen strings saved each time).
-  const recent = new Map<string, ReturnType<typeof followerKeys>>();
   return {
     codecs,
     /** The hash tag of a follower's keys. */
     tagOf,
-    follower(openid: string) {
-      let keys = recent.get(openid);
-      if (keys === undefined) {
-        keys = followerKeys(openid);
-        if (recent.size >= RECENT_FOLLOWERS) recent.delete(recent.keys().next().value!);
-        recent.set(openid, keys);
-      }
-      return keys;
-    },
+    follower: followerKeys,
     /** A link's key under its follower's tag: the token carries the tag, never the openid. */
     link: (tag: string, token: string) => slot(`f:{${tag}}:fc:${tokenHash(token)}`, config.cert.faceCheckTokenMs + DAY_MS, codecs.link),
     /** The same key from the token's hash (what a follower's state keeps). */
