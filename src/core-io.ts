@@ -12,8 +12,8 @@ export type FollowerKeys = ReturnType<Layout['follower']>;
 
 /** Reads what the core asked for, in one round trip. */
 export async function load(needs: readonly Need[], today: Ctx['today'], keys: FollowerKeys, deps: Pick<HandleDeps, 'store' | 'layout'>): Promise<Ctx['known']> {
+  if (needs.length === 0) return nothingKnown();
   const marks = new Map<string, CertMark | null>();
-  if (needs.length === 0) return { marks, lookups: 0 };
   let link: LinkState | undefined;
   const { layout } = deps;
   const slotOf = (n: Need) => {
@@ -42,6 +42,9 @@ export async function load(needs: readonly Need[], today: Ctx['today'], keys: Fo
   });
   return { marks, lookups, ...(link ? { link } : {}), ...(faceFailures !== undefined ? { faceFailures } : {}) };
 }
+
+/** What the core knows when it asked for nothing. */
+export const nothingKnown = (): Ctx['known'] => ({ marks: new Map(), lookups: 0 });
 
 /** Only where the link stands reaches the core; its sealed personal data stays here. */
 function linkState(r: LinkRecord | null): LinkState {

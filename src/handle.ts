@@ -4,13 +4,13 @@ import type { Config } from './config';
 import type { Content } from './content';
 import { holdsEntries, prefetch, respond } from './dialogue/respond';
 import { holdsLink, renderSpeech } from './dialogue/speech';
-import { decisionWrite, load } from './core-io';
+import { decisionWrite, load, nothingKnown } from './core-io';
 import { assertNever, type Ctx, type Effect, type FaqPort, type FollowerState, type Input, type Outcome } from './dialogue/types';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
 import { reminderWrites } from './reminders/entries';
 import { countsOf, type Stats } from './stats';
-import type { KeyedWrite, Store } from './store';
+import type { KeyedWrite, Settle, Store } from './store';
 import type { CachedReply, Layout } from './store/layout';
 import type { InboundMessage, Reply } from './wechat/types';
 
@@ -108,17 +108,25 @@ export class ContentionError extends Error {}
  */
 export async function handle(message: InboundMessage, deps: HandleDeps): Promise<Reply> {
   const { store, layout } = deps;
-  const keys = layout.follower(message.fromUserName);
+  const openid = message.fromUserName;
+  const keys = layout.follower(openid);
   const deliveryKey = keys.delivery(deliveryId(message));
+  const now = deps.now();
   // The reminders' entry of the cycle is read with the state: a step taken may add to it (reminders/entries.ts).
-  const cycle = todayAt(deps.config.cert, deps.now()).cert.cycle;
+  const cycle = todayAt(deps.config.cert, now).cert.cycle;
   const readKeys = [keys.state.key, keys.open.key, keys.notice.key, keys.reminders(cycle).key];
-  const claim = await store.claimAndRead(deliveryKey, layout.codecs.reply.encode(PENDING), CLAIM_MS, readKeys);
-  if (!claim.claimed) return (await awaitFirstReply(deps, deliveryKey, claim.existing)) ?? { kind: 'text', content: deps.content.text('busy') };
-
+  const f: Follower = { openid, keys, readKeys, deliveryKey, cycle, token: linkToken(keys.tag) };
   const input = toInput(message);
+  const ahead = answerAhead(f, input, now, deps);
+  const claim = await store.claimAndRead(deliveryKey, layout.codecs.reply.encode(PENDING), CLAIM_MS, readKeys, ahead?.settle);
+  if (!claim.claimed) return (await awaitFirstReply(deps, deliveryKey, claim.existing)) ?? { kind: 'text', content: deps.content.text('busy') };
+  if ('settled' in claim) {
+    if (ahead?.out) count(null, ahead.out, input, deps);
+    return ahead?.reply ?? SILENT;
+  }
+
   try {
-    if (input.kind !== 'silent') return await converse({ openid: message.fromUserName, keys, readKeys, deliveryKey, cycle }, input, claim.values, deps);
+    if (input.kind !== 'silent') return await converse(f, input, claim.values, deps);
     // Nothing to say and nothing to change: only remember that this delivery was answered.
     await store.set(deliveryKey, layout.codecs.reply.encode({ kind: 'none' }), layout.replyCacheMs);
     return SILENT;
@@ -129,6 +137,45 @@ export async function handle(message: InboundMessage, deps: HandleDeps): Promise
   }
 }
 
+/** The read keys an answer worked out ahead must find absent: the state, the open mark and kept notices. */
+const NOTHING_KEPT = 3;
+
+/** An answer worked out before the claim, to be written as the claim itself (Store.claimAndRead `settle`). */
+interface Ahead {
+  readonly settle: Settle;
+  readonly reply: Reply;
+  /** The core's outcome, for the counters; null for a push that needs no answer at all. */
+  readonly out: Outcome | null;
+}
+
+/**
+ * Most pushes are questions from followers who keep nothing here, and an event that asks for
+ * nothing needs no state at all. Their answer is worked out before the claim, from the text alone,
+ * when it would change nothing (no state, no decision write, no effect, no link): the store writes
+ * it as the claim in the same round trip, after checking that the follower keeps nothing after
+ * all. Otherwise (null, or the store finds something kept) the push goes the usual way.
+ */
+function answerAhead(f: Follower, input: Input, now: number, deps: HandleDeps): Ahead | null {
+  const { layout } = deps;
+  if (input.kind === 'silent') return { settle: { value: layout.codecs.reply.encode({ kind: 'none' }), ttlMs: layout.replyCacheMs, whenAbsent: 0 }, reply: SILENT, out: null };
+  const base = ctxFor(f.openid, f.keys.tag, f.token, now, deps, false);
+  if (prefetch(null, input, base).length > 0) return null;
+  const out = respond(null, input, Object.assign(base, { known: nothingKnown() }));
+  if (out.writes.length > 0 || out.effects.length > 0 || storable(out.state) || holdsLink(out.reply)) return null;
+  const said = renderSpeech(out.reply, deps.content, deps.faq);
+  const cached: CachedReply = said === null ? { kind: 'none' } : { kind: 'text', content: said };
+  return { settle: { value: layout.codecs.reply.encode(cached), ttlMs: layout.replyCacheMs, whenAbsent: NOTHING_KEPT }, reply: said === null ? SILENT : { kind: 'text', content: said }, out };
+}
+
+/**
+ * One token for every run of a message, made only if a run asks for it: a lost race must not
+ * hand out a second link, and most messages need none.
+ */
+function linkToken(tag: string): () => string {
+  let token: string | undefined;
+  return () => (token ??= `${tag}${randomBytes(24).toString('base64url')}`);
+}
+
 /** Whose message this is, and where their things are kept. */
 interface Follower {
   readonly openid: string;
@@ -137,21 +184,19 @@ interface Follower {
   readonly readKeys: readonly string[];
   readonly deliveryKey: string;
   readonly cycle: number;
+  /** The link token of this message (see linkToken). */
+  readonly token: () => string;
 }
 
 /** Runs the core until its result is saved on the state it was computed from. */
 async function converse(f: Follower, input: Input, loaded: (string | null)[], deps: HandleDeps): Promise<Reply> {
   const { store, layout } = deps;
   const { openid, keys, readKeys, deliveryKey, cycle } = f;
-  // One token for every run of this message, made only if a run asks for it: a lost race must
-  // not hand out a second link, and most messages need none.
-  let token: string | undefined;
-  const tokenOnce = () => (token ??= `${keys.tag}${randomBytes(24).toString('base64url')}`);
   let [stateRaw, openRaw, noticeRaw, entryRaw] = loaded;
   for (let race = 0; race < MAX_RACES; race++) {
     const state = readState(stateRaw ?? null, deps);
     const now = deps.now();
-    const base = ctxFor(openid, keys.tag, tokenOnce, now, deps, stateRaw == null && openRaw != null);
+    const base = ctxFor(openid, keys.tag, f.token, now, deps, stateRaw == null && openRaw != null);
     // Assigned, not spread: spreading would read the token and so make one for every message.
     const ctx: Ctx = Object.assign(base, { known: await load(prefetch(state, input, base), base.today, keys, deps) });
     const out = respond(state, input, ctx);

@@ -1,4 +1,4 @@
-export type { Store, Write, KeyedWrite, ClaimResult } from './types';
+export type { Store, Write, KeyedWrite, ClaimResult, Settle } from './types';
 export { StoreUnavailableError } from './types';
 export { createMemoryStore } from './memory';
 export { createRedisStore, type RedisStore } from './redis';

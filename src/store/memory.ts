@@ -1,4 +1,4 @@
-import type { ClaimResult, KeyedWrite, Store, Write } from './types';
+import type { ClaimResult, KeyedWrite, Settle, Store, Write } from './types';
 
 /** A string, or a hash of counters (see `incrementFields`); a key holds one kind only, as in Redis. */
 interface Entry { value: string | Map<string, number>; expiresAt: number | null }
@@ -54,11 +54,16 @@ export function createMemoryStore(opts: { now?: () => number; sweepMs?: number }
     async delete(key) {
       map.delete(key);
     },
-    async claimAndRead(claimKey, claimValue, claimTtlMs, readKeys): Promise<ClaimResult> {
+    async claimAndRead(claimKey, claimValue, claimTtlMs, readKeys, settle?: Settle): Promise<ClaimResult> {
       const existing = read(claimKey);
       if (existing !== null) return { claimed: false, existing };
+      const values = readKeys.map(read);
+      if (settle && values.slice(0, settle.whenAbsent).every((v) => v === null)) {
+        apply(claimKey, { value: settle.value, ttlMs: settle.ttlMs });
+        return { claimed: true, settled: true };
+      }
       apply(claimKey, { value: claimValue, ttlMs: claimTtlMs });
-      return { claimed: true, values: readKeys.map(read) };
+      return { claimed: true, values };
     },
     async compareAndSet(key, expected, next, also: readonly KeyedWrite[] = []) {
       if (read(key) !== expected) return false;

@@ -1,16 +1,28 @@
 import Redis, { Cluster, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RedisConfig } from '../config';
-import { type ClaimResult, type KeyedWrite, type Store, StoreUnavailableError, type Write } from './types';
+import { type ClaimResult, type KeyedWrite, type Settle, type Store, StoreUnavailableError, type Write } from './types';
 
-// KEYS[1] claim key, KEYS[2..] keys to read; ARGV[1] claim value, ARGV[2] TTL in ms.
+// KEYS[1] claim key, KEYS[2..] keys to read; ARGV[1] claim value, ARGV[2] TTL in ms; optionally
+// ARGV[3] the settled answer, ARGV[4] its TTL in ms, ARGV[5] how many read keys must be absent for it.
+// Returns {0, existing} (not claimed), {1, values…} (claimed) or {2} (claimed with the answer).
 const CLAIM_AND_READ = `
-if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then
-  local out = {1}
-  for i = 2, #KEYS do out[i] = redis.call('GET', KEYS[i]) end
-  return out
+local existing = redis.call('GET', KEYS[1])
+if existing then return {0, existing} end
+local out = {1}
+for i = 2, #KEYS do out[i] = redis.call('GET', KEYS[i]) end
+if ARGV[3] then
+  local clear = true
+  for i = 2, 1 + tonumber(ARGV[5]) do
+    if out[i] then clear = false end
+  end
+  if clear then
+    redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
+    return {2}
+  end
 end
-return {0, redis.call('GET', KEYS[1])}`;
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return out`;
 
 // KEYS[1] compared key, KEYS[2..] further writes; ARGV[1] '0' expect absent / '1' expect ARGV[2];
 // then per key five ARGV: 'S' or 'D', value, TTL in ms ('0': none), guard ('-' none, '0' expect
@@ -123,10 +135,12 @@ export function createRedisStore(config: RedisConfig, logger?: Logger): RedisSto
     setIfAbsent: (key, value, ttlMs) =>
       call('SET NX', async () => (ttlMs ? await client.set(k(key), value, 'PX', ttlMs, 'NX') : await client.set(k(key), value, 'NX')) === 'OK'),
     delete: (key) => call('DEL', async () => void (await client.del(k(key)))),
-    claimAndRead: (claimKey, claimValue, claimTtlMs, readKeys) =>
+    claimAndRead: (claimKey, claimValue, claimTtlMs, readKeys, settle?: Settle) =>
       call('claimAndRead', async (): Promise<ClaimResult> => {
         const keys = [claimKey, ...readKeys].map(k);
-        const [claimed, ...rest] = await client.claimAndRead(keys.length, ...keys, claimValue, claimTtlMs);
+        const extra = settle ? [settle.value, settle.ttlMs, Math.min(settle.whenAbsent, readKeys.length)] : [];
+        const [claimed, ...rest] = await client.claimAndRead(keys.length, ...keys, claimValue, claimTtlMs, ...extra);
+        if (claimed === 2) return { claimed: true, settled: true };
         if (claimed === 1) return { claimed: true, values: readKeys.map((_, i) => rest[i] ?? null) };
         return { claimed: false, existing: rest[0] ?? '' };
       }),

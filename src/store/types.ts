@@ -19,8 +19,13 @@ export interface Store {
    * Atomically: claim `claimKey` with `claimValue` if it is absent, and read `readKeys` in the same step.
    * Claimed: the values at `readKeys`. Not claimed: the value already at `claimKey`.
    * This is how a delivery is deduplicated and its follower's state loaded in one round trip.
+   *
+   * `settle` is an answer worked out before the claim that holds only if the first
+   * `settle.whenAbsent` read keys are all absent: then `claimKey` gets `settle.value` (with its TTL)
+   * instead of `claimValue`, nothing is read back, and the result says `settled` — the whole
+   * delivery done in this one round trip. Otherwise the claim goes on as without it.
    */
-  claimAndRead(claimKey: string, claimValue: string, claimTtlMs: number, readKeys: readonly string[]): Promise<ClaimResult>;
+  claimAndRead(claimKey: string, claimValue: string, claimTtlMs: number, readKeys: readonly string[], settle?: Settle): Promise<ClaimResult>;
   /**
    * Atomically: if `key` holds `expected` (null = absent), and every write in `also` that names an
    * `expect` finds its key holding that, apply `next` to it and every write in `also`; otherwise
@@ -58,7 +63,11 @@ export type KeyedWrite = { readonly key: string; readonly write: Write; readonly
 
 export type ClaimResult =
   | { readonly claimed: true; readonly values: (string | null)[] }
+  | { readonly claimed: true; readonly settled: true }
   | { readonly claimed: false; readonly existing: string };
+
+/** An answer to write as the claim itself, if the keys it was worked out without are still absent (see claimAndRead). */
+export type Settle = { readonly value: string; readonly ttlMs: number; readonly whenAbsent: number };
 
 /** Thrown by adapters when the backing store cannot be reached or does not answer in time. */
 export class StoreUnavailableError extends Error {

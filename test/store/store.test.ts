@@ -49,6 +49,26 @@ function storeContract(name: string, make: () => Promise<Store>) {
       expect(second).toEqual({ claimed: false, existing: 'pending' });
     });
 
+    it('settles a claim with an answer worked out ahead only while the keys it assumed absent are absent', async () => {
+      const settle = { value: 'answer', ttlMs: 150, whenAbsent: 2 };
+      // Nothing kept: the answer is the claim itself, nothing is read back, and it lives by its own TTL.
+      expect(await store.claimAndRead('d1', 'pending', 5000, ['state', 'open', 'entry'], settle)).toEqual({ claimed: true, settled: true });
+      expect(await store.get('d1')).toBe('answer');
+      expect(await store.claimAndRead('d1', 'pending', 5000, ['state'], settle)).toEqual({ claimed: false, existing: 'answer' });
+      await sleep(250);
+      expect(await store.get('d1')).toBeNull();
+      // A key past `whenAbsent` does not matter …
+      await store.set('entry', 'e');
+      expect(await store.claimAndRead('d2', 'pending', 5000, ['state', 'open', 'entry'], settle)).toEqual({ claimed: true, settled: true });
+      // … one within it does: the claim goes on as without `settle`, and the answer is not written.
+      await store.set('open', '1');
+      expect(await store.claimAndRead('d3', 'pending', 5000, ['state', 'open', 'entry'], settle)).toEqual({ claimed: true, values: [null, '1', 'e'] });
+      expect(await store.get('d3')).toBe('pending');
+      // Nothing assumed absent: it always settles, unless the delivery was claimed before.
+      expect(await store.claimAndRead('d4', 'pending', 5000, ['open'], { ...settle, whenAbsent: 0 })).toEqual({ claimed: true, settled: true });
+      expect(await store.claimAndRead('d3', 'pending', 5000, [], { ...settle, whenAbsent: 0 })).toEqual({ claimed: false, existing: 'pending' });
+    });
+
     it('applies a compare-and-set only when the value is still the expected one', async () => {
       expect(await store.compareAndSet('s', null, { value: 'v1' })).toBe(true);
       expect(await store.compareAndSet('s', null, { value: 'v2' })).toBe(false);
