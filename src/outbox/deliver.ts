@@ -17,6 +17,12 @@ export interface DeliverDeps {
   readonly onNotFollower?: (openid: string) => Promise<void>;
 }
 
+/**
+ * Values today's templates use that messages queued by an earlier version do not carry: such a
+ * message is still delivered (a result is never lost to a template change), the value masked.
+ */
+const QUEUED_BEFORE = { idTail: '****' } as const;
+
 /** At most this many notices wait for one follower; older ones give way (a follower certifying many people). */
 const MAX_NOTICES = 10;
 
@@ -27,7 +33,8 @@ const MAX_NOTICES = 10;
  */
 export async function tryDeliver(deps: DeliverDeps, m: OutboxMessage, lastTry: boolean): Promise<TryResult> {
   if (m.kind === 'template') return tryTemplate(deps, m, lastTry);
-  const text = [m.key, ...(m.also ?? [])].map((key) => deps.content.text(key, m.vars)).join('\n');
+  const vars = { ...QUEUED_BEFORE, ...m.vars };
+  const text = [m.key, ...(m.also ?? [])].map((key) => deps.content.text(key, vars)).join('\n');
   const outcome = await deps.notifier.sendText(m.openid, text).catch(() => 'retry' as const);
   deps.metrics?.notifications.inc({ outcome });
   switch (outcome) {

@@ -73,6 +73,15 @@ function outboxContract(name: string, makeStore: () => Promise<Store>, make: Mak
       expect(await notices(store, 'o_once')).toEqual([]);
     });
 
+    it('delivers a result queued before results named the ID\'s last four, with the tail masked', async () => {
+      const wechat = new ScriptedNotifier();
+      outbox = make(store, wechat);
+      const { idTail: _, ...older } = message('o_older').vars;
+      await outbox.enqueue({ ...message('o_older'), vars: older });
+      await until('delivered', () => wechat.delivered.length === 1);
+      expect(wechat.delivered[0]!.text).toContain('乌***格（身份证尾号****，养老资格认证）已于2026年4月15日完成');
+    });
+
     it('tries again while WeChat is busy, and the follower gets one message when it answers', async () => {
       const wechat = new ScriptedNotifier(['retry', 'retry']);
       outbox = make(store, wechat);
