@@ -55,7 +55,7 @@ export const confirmStep: StepDef = {
 /** Back to one item's question without it; once it is answered, the confirmation comes again. */
 function fix(d: Dialogue, field: Field): Accepted {
   const { [field]: _, ...draft } = d.draft;
-  return { next: { step: STEP_OF[field], draft } };
+  return { next: { step: STEP_OF[field], draft, fixing: true } };
 }
 
 const fieldsNamed = (text: string, ctx: Ctx): Field[] => {

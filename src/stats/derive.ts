@@ -7,7 +7,8 @@ import { bump, type CountedStep, type Fields } from './fields';
  * it looks only at step names, 'link' writes, {faq} lines and the 'fallback' and 'suggest' messages.
  *
  * A step counts as reached when the dialogue moves forward into it; 返回 and then forward again
- * reaches it a second time (rare, and the funnel stays readable).
+ * reaches it a second time (rare, and the funnel stays readable). Changing one item at the
+ * confirmation comes back to it without counting it again.
  */
 export function countsOf(prev: FollowerState | null, out: Outcome, input: Input): Fields {
   const fields: Fields = {};
@@ -22,7 +23,7 @@ export function countsOf(prev: FollowerState | null, out: Outcome, input: Input)
     if (to === 'certified') {
       bump(fields, 'alreadyCertified');
       bump(fields, `cat:${ref(before)}:alreadyCertified`);
-    } else if (to !== 'linked' && (fresh ? opening : RANK[to] > RANK[from!])) {
+    } else if (to !== 'linked' && !prev?.dialogue?.fixing && (fresh ? opening : RANK[to] > RANK[from!])) {
       bump(fields, `step:${to}`);
       const category = dialogue?.draft.category;
       if (category !== undefined && RANK[to] >= RANK.id) bump(fields, `cat:${ref(category)}:step:${to as CountedStep}`);

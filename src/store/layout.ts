@@ -27,6 +27,8 @@ export const followerStateSchema = z.object({
       draft: z.object({ category: z.number().int().optional(), id: z.string().optional(), name: z.string().optional(), phone: z.string().optional() }),
       /** `link`: the hash of the follower's last link (never the token), to tell them what became of it (and let 1 try again after a failure). */
       masked: z.object({ name: z.string().optional(), id: z.string().optional(), date: z.string().optional(), link: z.string().optional() }).optional(),
+      /** At an item's question because the confirmation sent the follower back to change it (counted once, not again). */
+      fixing: z.literal(true).optional(),
     })
     .optional(),
   acknowledged: z.boolean().optional(),

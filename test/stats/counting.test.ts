@@ -1,6 +1,6 @@
 import { createMemoryStore } from '../../src/store';
 import { Clock, testApp, type TestApp } from '../helpers/app';
-import { appOn, complete, onEachStore, openPage, person, toLink, type AppOnStore } from '../helpers/certify';
+import { appOn, complete, onEachStore, openPage, person, toConfirm, toLink, type AppOnStore } from '../helpers/certify';
 
 /**
  * The office's counters, driven through the webhook as followers use it: counts land in today's
@@ -70,6 +70,19 @@ onEachStore((adapter) => {
     await f.say('1');
     expect(await f.say(p.id)).toContain('本认证周期已认证');
     expect(await countsOn(t)).toMatchObject({ began: 2, 'step:id': 2, alreadyCertified: 1, 'cat:0:alreadyCertified': 1, passed: 1 });
+  });
+
+  it('counts the confirmation once when one item is changed there', async () => {
+    app = await appOn(adapter);
+    const { t } = app;
+    const f = t.follower();
+    const p = person();
+    expect((await toConfirm(f, p)).pop()).toContain('请核对信息');
+    expect(await f.say('名字不对')).toContain('请输入老人的姓名');
+    expect(await f.say(p.name)).toContain('请核对信息');
+    expect(await f.say('手机号错了')).toContain('请输入手机号码');
+    expect(await f.say(p.phone)).toContain('请核对信息');
+    expect(await countsOn(t)).toMatchObject({ 'step:name': 1, 'step:phone': 1, 'step:confirm': 1, 'cat:0:step:confirm': 1 });
   });
 
   it('counts questions answered and not answered, by entry and never by their text', async () => {

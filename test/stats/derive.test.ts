@@ -28,6 +28,8 @@ describe('counting a certification from the core’s decisions', () => {
     ['a name accepted', at('name', { category: 0 }), at('phone', { category: 0 }), { 'step:phone': 1, 'cat:0:step:phone': 1 }],
     ['a phone accepted', at('phone', { category: 4 }), at('confirm', { category: 4 }), { 'step:confirm': 1, 'cat:4:step:confirm': 1 }],
     ['a person found already certified', at('id', { category: 1 }), at('certified'), { alreadyCertified: 1, 'cat:1:alreadyCertified': 1 }],
+    ['名字不对 at the confirmation, back to the name', at('confirm', { category: 0 }), { v: 1, dialogue: { step: 'name', draft: { category: 0 }, fixing: true } }, {}],
+    ['the changed name, back at the confirmation (counted once already)', { v: 1, dialogue: { step: 'name', draft: { category: 0 }, fixing: true } }, at('confirm', { category: 0 }), {}],
   ] as const)('counts %s', (_, prev, next, fields) => {
     expect(countsOf(prev, out(next), text('1'))).toEqual(fields);
   });
