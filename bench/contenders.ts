@@ -12,6 +12,7 @@ import { startNode, waitFor } from './processes';
  * - floor: bare node:http + the app's protocol layer, a fixed reply (floor.ts);
  * - floor-store: the same plus the store work and the FAQ answer (floor-store.ts, store-work.ts);
  * - peer: Koa + co-wechat plus the same store work and FAQ answer (peer-cowechat.ts);
+ * - koa-store: Koa + raw-body around the floor with a store's work, no app (koa-store.ts), for reference;
  * - app: the app itself (dist/src/main.js), in production mode.
  */
 export interface Running {
@@ -27,6 +28,7 @@ export const LABELS: Readonly<Record<Contender, string>> = {
   floor: 'floor: node:http, fixed reply',
   'floor-store': 'floor + store: node:http, ioredis, FAQ',
   peer: 'peer: Koa + co-wechat, ioredis, FAQ',
+  'koa-store': 'Koa + store: Koa, ioredis, FAQ',
   app: 'app: Koa + core + Redis',
 };
 
@@ -62,6 +64,7 @@ const SCRIPTS: Readonly<Record<Contender, { file: string; ready: string }>> = {
   floor: { file: path.join(__dirname, 'floor.js'), ready: '/healthz' },
   'floor-store': { file: path.join(__dirname, 'floor-store.js'), ready: '/healthz' },
   peer: { file: path.join(__dirname, 'peer-cowechat.js'), ready: '/healthz' },
+  'koa-store': { file: path.join(__dirname, 'koa-store.js'), ready: '/healthz' },
   app: { file: path.join(ROOT, 'dist', 'src', 'main.js'), ready: '/readyz' },
 };
 

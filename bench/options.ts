@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
  * The benchmark's command line (node:util parseArgs). A number may also come from the environment
  * as BENCH_<NAME> (e.g. BENCH_DURATION=5), for CI settings; the command line wins.
  */
-export const CONTENDERS = ['floor', 'floor-store', 'peer', 'app'] as const;
+export const CONTENDERS = ['floor', 'floor-store', 'koa-store', 'peer', 'app'] as const;
 export type Contender = (typeof CONTENDERS)[number];
 
 export interface BenchOptions {
@@ -31,7 +31,7 @@ export interface BenchOptions {
 
 export const USAGE = `usage: npm run bench -- [--rounds 3] [--duration 8] [--warmup 2] [--connections 32] [--followers 2000]
        [--rate 500] [--dialogue-rounds 1] [--fsync everysec|always] [--profile]
-       [--only floor,floor-store,peer,app] [--app-env NAME=VALUE ...]`;
+       [--only floor,floor-store,koa-store,peer,app] [--app-env NAME=VALUE ...]`;
 
 const NUMBERS = {
   duration: 8,

@@ -71,21 +71,23 @@ export function formatReport(r: Report): string[] {
   };
   const app = med('app');
   const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
-  const ratio = (name: string, id: Contender, target: number | null) => {
-    const x = app / med(id);
+  const ratio = (name: string, id: Contender, target: number | null, of: Contender = 'app') => {
+    const x = (of === 'app' ? app : med(of)) / med(id);
     if (!Number.isFinite(x)) return;
     const verdict = target === null ? '(for reference)' : `target ≥ ${target.toFixed(1)}: ${mark(x >= target)}`;
     // CPU per push is steadier than req/s when neighbours share the cores: the same ratio, priced in CPU.
-    const byCpu = cpuOf(id) / cpuOf('app');
-    lines.push(`  ${name.padEnd(22)} ${x.toFixed(2).padStart(6)}   ${verdict.padEnd(22)} by CPU per push (server + redis): ${byCpu.toFixed(2)}`);
+    const byCpu = cpuOf(id) / cpuOf(of);
+    lines.push(`  ${name.padEnd(28)} ${x.toFixed(2).padStart(6)}   ${verdict.padEnd(22)} by CPU per push (server + redis): ${byCpu.toFixed(2)}`);
   };
   lines.push('', 'against the targets (issue 11; medians of the rounds):');
   ratio('app / peer', 'peer', 1.0);
   ratio('app / (floor + store)', 'floor-store', 0.8);
+  ratio('app / (Koa + store)', 'koa-store', null);
+  ratio('Koa + store / floor + store', 'floor-store', null, 'koa-store');
   ratio('app / floor', 'floor', null);
-  lines.push(`  ${`p99 at ${r.rateTarget} req/s`.padEnd(22)} ${ms(p99).padStart(9)}   target ≤ 50 ms: ${mark(p99 <= 50)}`);
+  lines.push(`  ${`p99 at ${r.rateTarget} req/s`.padEnd(28)} ${ms(p99).padStart(9)}   target ≤ 50 ms: ${mark(p99 <= 50)}`);
   const errors = r.contenders.reduce((s, c) => s + c.rounds.reduce((t, p) => t + errorsOf(p), 0), 0) + r.dialogue.reduce((s, p) => s + errorsOf(p), 0) + r.rate.errors;
-  lines.push(`  ${'errors'.padEnd(22)} ${String(errors).padStart(6)}   target 0: ${mark(errors === 0)} (connection errors, answers slower than 5 s, non-2xx, 系统繁忙 or empty replies)`);
+  lines.push(`  ${'errors'.padEnd(28)} ${String(errors).padStart(6)}   target 0: ${mark(errors === 0)} (connection errors, answers slower than 5 s, non-2xx, 系统繁忙 or empty replies)`);
 
   lines.push('', 'redis commands per push, FAQ question (first / repeat; Lua-internal commands not counted):');
   for (const c of r.contenders) {

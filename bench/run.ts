@@ -28,7 +28,7 @@ import { roundTripsByStep, roundTripsOfFaq, type BatchTrips } from './round-trip
  */
 const TOKEN = 'benchtoken';
 /** The order of the turns in a round, as the issue lists them. */
-const ORDER: readonly Contender[] = ['app', 'floor', 'floor-store', 'peer'];
+const ORDER: readonly Contender[] = ['app', 'floor', 'floor-store', 'koa-store', 'peer'];
 
 let redis: RedisServer | null = null;
 const log = (s = '') => process.stdout.write(`${s}\n`);
