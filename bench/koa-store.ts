@@ -1,10 +1,8 @@
 import { parse as parseQuery } from 'node:querystring';
-import Redis from 'ioredis';
 import Koa from 'koa';
 import getRawBody from 'raw-body';
 import { isProtocolError, MAX_PUSH_BYTES, openPush, sealReply } from '../src/wechat';
-import { createFaqAnswerer } from './faq-answer';
-import { createStoreWork } from './store-work';
+import { storeContender } from './store-work';
 
 /**
  * A reference, not a target: Koa and raw-body, as the app uses them, around exactly the floor
@@ -14,11 +12,7 @@ import { createStoreWork } from './store-work';
  */
 if (require.main === module) {
   const port = Number(process.env.PORT ?? 3103);
-  const faq = createFaqAnswerer(process.env);
-  const url = faq.config.redis?.url;
-  if (!url) throw new Error('REDIS_URL is required: the Koa reference talks to the benchmark\'s redis-server');
-  const redis = new Redis(url);
-  const work = createStoreWork(redis, faq);
+  const { faq, work } = storeContender('the Koa reference');
   const token = faq.config.wechat.token;
   const app = new Koa();
   app.silent = true;
@@ -42,8 +36,4 @@ if (require.main === module) {
     }
   });
   app.listen(port, '127.0.0.1');
-  process.on('SIGTERM', () => {
-    redis.disconnect();
-    process.exit(0);
-  });
 }

@@ -1,8 +1,6 @@
-import Redis from 'ioredis';
 import Koa from 'koa';
 import wechat from 'co-wechat';
-import { createFaqAnswerer } from './faq-answer';
-import { createStoreWork } from './store-work';
+import { storeContender } from './store-work';
 
 /**
  * The peer: what a Node developer would pick for this job — Koa with node-webot's co-wechat
@@ -13,11 +11,7 @@ import { createStoreWork } from './store-work';
  */
 if (require.main === module) {
   const port = Number(process.env.PORT ?? 3102);
-  const faq = createFaqAnswerer(process.env);
-  const url = faq.config.redis?.url;
-  if (!url) throw new Error('REDIS_URL is required: the peer talks to the benchmark\'s redis-server');
-  const redis = new Redis(url);
-  const work = createStoreWork(redis, faq);
+  const { faq, work } = storeContender('the peer');
   const onPush = wechat({ token: faq.config.wechat.token }).middleware(async (message) => {
     const { FromUserName: openid, MsgId: msgId, Content: text, MsgType: type } = message;
     if (type !== 'text' || !openid || !msgId || text === undefined) return '';
@@ -33,8 +27,4 @@ if (require.main === module) {
     return undefined;
   });
   app.listen(port, '127.0.0.1');
-  process.on('SIGTERM', () => {
-    redis.disconnect();
-    process.exit(0);
-  });
 }

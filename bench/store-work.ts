@@ -1,6 +1,6 @@
-import type Redis from 'ioredis';
+import Redis from 'ioredis';
 import { z } from 'zod';
-import type { FaqAnswerer } from './faq-answer';
+import { createFaqAnswerer, type FaqAnswerer } from './faq-answer';
 
 /**
  * The store work a stateful account cannot skip, written as a Node developer would with ioredis,
@@ -47,4 +47,21 @@ function parseSession(raw: string | null): Session {
     // an unreadable session starts afresh, as the app does with an unreadable state
   }
   return { v: 1, asked: 0 };
+}
+
+/**
+ * What each contender with a store starts from, in its own process: the app's environment read as
+ * the app reads it, a connection to the benchmark's redis-server, and the store work; SIGTERM
+ * disconnects and exits.
+ */
+export function storeContender(who: string): { readonly faq: FaqAnswerer; readonly work: StoreWork } {
+  const faq = createFaqAnswerer(process.env);
+  const url = faq.config.redis?.url;
+  if (!url) throw new Error(`REDIS_URL is required: ${who} talks to the benchmark's redis-server`);
+  const redis = new Redis(url);
+  process.on('SIGTERM', () => {
+    redis.disconnect();
+    process.exit(0);
+  });
+  return { faq, work: createStoreWork(redis, faq) };
 }

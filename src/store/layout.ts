@@ -162,7 +162,7 @@ export interface Slot<T> {
 }
 
 const RECENT_FOLLOWERS = 8192;
-/** A delivery id made of WeChat's MsgId, CreateTime and MsgType only (see handle.ts deliveryId). */
+/** A delivery id made of WeChat's MsgId, CreateTime and MsgType only (see push-input.ts deliveryId). */
 const PLAIN_DELIVERY_ID = /^m:\d{1,24}:\d{1,12}:[a-z]{1,16}$/;
 
 /** The keys, lifetimes and codecs for one configuration. */
