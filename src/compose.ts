@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { RequestListener } from 'node:http';
 import type Koa from 'koa';
 import { todayAt, type Phase } from './calendar';
 import { assertServerConfig, type Config } from './config';
@@ -23,7 +24,10 @@ import { createCustomerServiceNotifier, createWechatApiClient } from './wechat-a
 import { WechatCrypto } from './wechat';
 
 export interface Runtime {
+  /** Every route but the pushes (see `handler`). */
   readonly app: Koa;
+  /** The public listener: what main.ts serves and tests drive (pushes ahead of Koa, the rest through `app`). */
+  readonly handler: RequestListener;
   readonly config: Config;
   readonly store: Store;
   readonly logger: Logger;
@@ -167,7 +171,7 @@ export async function compose(config: Config, o: Overrides = {}): Promise<Runtim
   const crypto = config.wechat.aesKeys.length ? new WechatCrypto(config.wechat.appId, config.wechat.aesKeys) : null;
   let shuttingDown = false;
 
-  const app = createApp({
+  const { app, handler } = createApp({
     config, store, layout: storeLayout, content, logger, metrics, now, crypto, outbox, recordsKey,
     faq, stats,
     faceCheckProvider,
@@ -176,7 +180,7 @@ export async function compose(config: Config, o: Overrides = {}): Promise<Runtim
     shuttingDown: () => shuttingDown,
   });
   return {
-    app, config, store, logger, metrics, content, layout: storeLayout, outbox, reminderOutbox, reminders, stats,
+    app, handler, config, store, logger, metrics, content, layout: storeLayout, outbox, reminderOutbox, reminders, stats,
     beginShutdown() {
       shuttingDown = true;
     },
