@@ -29,7 +29,7 @@ export const LABELS: Readonly<Record<Contender, string>> = {
   'floor-store': 'floor + store: node:http, ioredis, FAQ',
   peer: 'peer: Koa + co-wechat, ioredis, FAQ',
   'koa-store': 'Koa + store: Koa, ioredis, FAQ',
-  app: 'app: core + Redis',
+  app: 'app: Koa + core + Redis',
 };
 
 /** dist/bench → the repository. */

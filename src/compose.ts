@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { RequestListener } from 'node:http';
 import type Koa from 'koa';
 import { todayAt, type Phase } from './calendar';
 import { assertServerConfig, type Config } from './config';
@@ -24,10 +23,7 @@ import { createCustomerServiceNotifier, createWechatApiClient } from './wechat-a
 import { WechatCrypto } from './wechat';
 
 export interface Runtime {
-  /** Every route but the pushes (see `handler`). */
   readonly app: Koa;
-  /** The public listener: what main.ts serves and tests drive (pushes ahead of Koa, the rest through `app`). */
-  readonly handler: RequestListener;
   readonly config: Config;
   readonly store: Store;
   readonly logger: Logger;
@@ -171,7 +167,7 @@ export async function compose(config: Config, o: Overrides = {}): Promise<Runtim
   const crypto = config.wechat.aesKeys.length ? new WechatCrypto(config.wechat.appId, config.wechat.aesKeys) : null;
   let shuttingDown = false;
 
-  const { app, handler } = createApp({
+  const app = createApp({
     config, store, layout: storeLayout, content, logger, metrics, now, crypto, outbox, recordsKey,
     faq, stats,
     faceCheckProvider,
@@ -180,7 +176,7 @@ export async function compose(config: Config, o: Overrides = {}): Promise<Runtim
     shuttingDown: () => shuttingDown,
   });
   return {
-    app, handler, config, store, logger, metrics, content, layout: storeLayout, outbox, reminderOutbox, reminders, stats,
+    app, config, store, logger, metrics, content, layout: storeLayout, outbox, reminderOutbox, reminders, stats,
     beginShutdown() {
       shuttingDown = true;
     },

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import { MAX_PUSH_BYTES, ProtocolError } from '../wechat';
 
@@ -10,7 +10,7 @@ import { MAX_PUSH_BYTES, ProtocolError } from '../wechat';
  * @throws ProtocolError 413 body_too_large, 408 body_timeout (the app then closes the
  *   connection), 400 malformed_xml when the body cannot be read (aborted, shorter than announced)
  */
-export function readPushBody(req: IncomingMessage, deadlineMs: number): Promise<string> {
+export function readPushBody(ctx: Context, deadlineMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     // After a stalled event loop (GC, a burst of pushes) timers run before pending reads: the
     // refusal waits one turn, so a body that has in fact arrived is read rather than refused.
@@ -21,11 +21,11 @@ export function readPushBody(req: IncomingMessage, deadlineMs: number): Promise<
         settled = true;
         // Stop reading what is still coming; the socket closes once the 408 is written. raw-body
         // fails later, and nobody waits for it.
-        req.pause();
+        ctx.req.pause();
         reject(new ProtocolError('body_timeout', `${deadlineMs} ms`));
       });
     }, deadlineMs);
-    getRawBody(req, { limit: MAX_PUSH_BYTES, encoding: 'utf8', length: req.headers['content-length'] || undefined }, (err, body) => {
+    getRawBody(ctx.req, { limit: MAX_PUSH_BYTES, encoding: 'utf8', length: ctx.get('content-length') || undefined }, (err, body) => {
       clearTimeout(timer);
       if (settled) return;
       settled = true;

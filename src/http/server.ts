@@ -1,5 +1,6 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type Koa from 'koa';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
@@ -57,10 +58,10 @@ export interface Listeners {
  * A metrics port that cannot be bound is logged and skipped: metrics never keep pushes unanswered.
  */
 export async function startListeners(
-  rt: { readonly handler: RequestListener; readonly config: Config; readonly logger: Logger; readonly metrics: Metrics },
+  rt: { readonly app: Koa; readonly config: Config; readonly logger: Logger; readonly metrics: Metrics },
   timeouts: Partial<ServerTimeouts> = {},
 ): Promise<Listeners> {
-  const server = createHttpServer(rt.handler, timeouts);
+  const server = createHttpServer(rt.app.callback(), timeouts);
   await listenOn(server, rt.config.port, rt.config.host);
   let metricsServer: Server | null = null;
   if (rt.config.metrics) {

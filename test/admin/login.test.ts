@@ -17,12 +17,12 @@ const sessionCookie = (res: request.Response) => ([] as string[]).concat(res.hea
 describe('without ADMIN_USERS', () => {
   it.each(['/admin', '/admin/api/summary', '/admin/assets/chart.umd.min.js', '/admin/assets/console.js'])('has no console: GET %s is 404', async (path) => {
     t = await testApp();
-    expect((await request(t.rt.handler).get(path)).status).toBe(404);
+    expect((await request(t.rt.app.callback()).get(path)).status).toBe(404);
   });
 
   it('has no login either: POST /admin/login is 404', async () => {
     t = await testApp();
-    expect((await request(t.rt.handler).post('/admin/login').type('form').send({ username: 'a', password: 'b' })).status).toBe(404);
+    expect((await request(t.rt.app.callback()).post('/admin/login').type('form').send({ username: 'a', password: 'b' })).status).toBe(404);
   });
 });
 
@@ -74,7 +74,7 @@ describe('logging in', () => {
     const env = { NODE_ENV: 'production', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:1', FACE_CHECK_PROVIDER: 'stub', RECORDS_PUBLIC_KEY: generateRecordsKeyPair().publicLine };
     // No face check here sends a message: an outbox on the unreachable REDIS_URL would only keep reconnecting.
     t = await testApp({ store: createMemoryStore(), env: await adminEnv(env), overrides: { outbox: { enqueue: async () => undefined, drain: async () => 0, close: async () => undefined } } });
-    const api = request(t.rt.handler);
+    const api = request(t.rt.app.callback());
     const page = await api.get('/admin');
     const loginCookie = ([] as string[]).concat(page.headers['set-cookie'] ?? [])[0]!;
     expect(loginCookie).toMatch(/^__Host-pcw_admin_login=[^;]+; Path=\/; HttpOnly; SameSite=Strict; Secure; Max-Age=3600$/);
@@ -134,7 +134,7 @@ describe('sessions', () => {
     expect(out.status).toBe(303);
     expect(sessionCookie(out)).toMatch(/Max-Age=0/);
     expect((await desk.summary()).status).toBe(401);
-    const replay = await request(t.rt.handler).get('/admin/api/summary').set('Cookie', cookie);
+    const replay = await request(t.rt.app.callback()).get('/admin/api/summary').set('Cookie', cookie);
     expect(replay.status).toBe(401);
   });
 
@@ -154,7 +154,7 @@ describe('sessions', () => {
 
   it('refuses a session cookie it never issued', async () => {
     await start();
-    const res = await request(t.rt.handler).get('/admin/api/summary').set('Cookie', `pcw_admin=${'A'.repeat(43)}`);
+    const res = await request(t.rt.app.callback()).get('/admin/api/summary').set('Cookie', `pcw_admin=${'A'.repeat(43)}`);
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ error: 'login required' });
   });

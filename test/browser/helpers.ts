@@ -62,7 +62,7 @@ export async function serve(opts: Parameters<typeof testApp>[0] = {}): Promise<S
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
   const t = await testApp({ ...opts, env: { ...opts.env, PUBLIC_BASE_URL: origin } });
-  server.on('request', t.rt.handler);
+  server.on('request', t.rt.app.callback());
   return {
     t,
     origin,

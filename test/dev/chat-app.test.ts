@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { compose, type Runtime } from '../../src/compose';
 import { chinaDate } from '../../src/calendar';
@@ -16,7 +16,7 @@ const year = chinaDate(Date.now()).slice(0, 4);
 async function startApp(fake: FakeWechatApi): Promise<{ runtime: Runtime; server: Server; url: string }> {
   const config = testConfig({ WECHAT_API_BASE: fake.url, CERT_WINDOW_START: `${year}-01-01`, CERT_WINDOW_END: `${year}-12-31` });
   const runtime = await compose(config, { logger: createLogger('silent') });
-  const server = createServer(runtime.handler).listen(0, '127.0.0.1');
+  const server = runtime.app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return { runtime, server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }

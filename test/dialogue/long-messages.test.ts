@@ -151,7 +151,7 @@ describe('a very long message through the webhook', () => {
     const long = `1${SPACES}1`;
     const [replies, health] = await Promise.all([
       Promise.all(followers.map((f) => f.say(long))),
-      request(t.rt.handler).get('/healthz'),
+      request(t.rt.app.callback()).get('/healthz'),
     ]);
     expect(replies.map(lastLine)).toEqual([PROMPTS.id, PROMPTS.name, PROMPTS.phone]);
     expect(health.status).toBe(200);

@@ -62,7 +62,7 @@ export const slowReads = (ms: number) => (inner: Store): Store => ({
 export async function untilReady(t: TestApp, withinMs = 10_000): Promise<void> {
   const deadline = Date.now() + withinMs;
   for (;;) {
-    const res = await request(t.rt.handler).get('/readyz');
+    const res = await request(t.rt.app.callback()).get('/readyz');
     if (res.status === 200) return;
     if (Date.now() > deadline) throw new Error(`/readyz still ${res.status} after ${withinMs} ms`);
     await sleep(100);

@@ -63,7 +63,7 @@ for (const c of cases) {
       }
       const token = /\/face-check\/([A-Za-z0-9_-]+)/.exec(await f.say('1'))?.[1];
       expect(token).toBeDefined();
-      const done = await request(t.rt.handler).post(`/face-check/${token}/complete`).set('Content-Type', 'application/json').send('{"result":"pass"}');
+      const done = await request(t.rt.app.callback()).post(`/face-check/${token}/complete`).set('Content-Type', 'application/json').send('{"result":"pass"}');
       expect(done.body).toEqual({ ok: true, result: 'pass' });
 
       await server.restart(c.signal);
@@ -78,7 +78,7 @@ for (const c of cases) {
       expect(await g.say(id)).toContain(PROMPT.name);
       expect(await g.say('王秀英')).toContain(PROMPT.certified);
       // The spent link is still known as used.
-      expect((await request(t.rt.handler).get(`/face-check/${token}`)).status).toBe(410);
+      expect((await request(t.rt.app.callback()).get(`/face-check/${token}`)).status).toBe(410);
     });
   });
 }

@@ -63,7 +63,7 @@ describeWithRedisServer('when Redis is unreachable', () => {
         expect(ms).toBeLessThan(FAST_MS);
       }
     }
-    expect((await request(t.rt.handler).get('/readyz')).status).toBe(503);
+    expect((await request(t.rt.app.callback()).get('/readyz')).status).toBe(503);
 
     await server.start();
     await untilReady(t);
@@ -79,7 +79,7 @@ describeWithRedisServer('when Redis is unreachable', () => {
       expect(reply).toContain(PROMPT.busy);
       expect(ms).toBeLessThan(WECHAT_DEADLINE_MS - 1000);
     }
-    expect((await request(t.rt.handler).get('/readyz')).status).toBe(503);
+    expect((await request(t.rt.app.callback()).get('/readyz')).status).toBe(503);
 
     server.resume();
     await untilReady(t);
@@ -103,7 +103,7 @@ describeWithRedisServer('when Redis is unreachable', () => {
     const before = Date.now();
     expect(await f.say('认证')).toContain(PROMPT.busy);
     expect(Date.now() - before).toBeLessThan(FAST_MS);
-    expect((await request(rt.handler).get('/readyz')).status).toBe(503);
+    expect((await request(rt.app.callback()).get('/readyz')).status).toBe(503);
 
     await server.start();
     await untilReady(t);

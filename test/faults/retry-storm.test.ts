@@ -31,7 +31,7 @@ describeWithRedisServer('a retry storm', () => {
   });
 
   const deliver = async (t: TestApp, push: { query: Record<string, string>; body: string }) => {
-    const res = await request(t.rt.handler).post('/wechat').query(push.query).type('text/xml').send(push.body);
+    const res = await request(t.rt.app.callback()).post('/wechat').query(push.query).type('text/xml').send(push.body);
     expect(res.status).toBe(200);
     return (await openTestReply(res.text)).Content ?? '';
   };

@@ -42,7 +42,7 @@ describeWithRedisServer('a soak of 10 000 followers', () => {
     server = await RedisServer.launch();
     redis = new Redis(server.url);
     t = await appOn(server, { env: { DIALOGUE_IDLE_MINUTES: '0.02', REPLY_CACHE_SECONDS: '10' } });
-    http = createServer(t.rt.handler).listen(0, '127.0.0.1');
+    http = createServer(t.rt.app.callback()).listen(0, '127.0.0.1');
     await once(http, 'listening');
   });
   afterAll(async () => {

@@ -19,7 +19,7 @@ export async function adminEnv(extra: Record<string, string> = {}): Promise<Reco
 export class Desk {
   readonly agent: ReturnType<typeof request.agent>;
   constructor(readonly t: TestApp, readonly site: 'same-origin' | 'cross-site' = 'same-origin') {
-    this.agent = request.agent(t.rt.handler);
+    this.agent = request.agent(t.rt.app.callback());
   }
 
   /** The login page, and the token its form carries. */

@@ -74,7 +74,7 @@ export class Follower {
   }
 
   async post(push: { query: Record<string, string>; body: string }) {
-    return request(this.rt.handler).post('/wechat').query(push.query).type('text/xml').send(push.body);
+    return request(this.rt.app.callback()).post('/wechat').query(push.query).type('text/xml').send(push.body);
   }
 
   /** The reply's text, or '' for `success`. */

@@ -71,7 +71,7 @@ export async function toLink(f: Follower, p: Person, category = '1', opts: WalkO
 
 /** The provider's callback, as the stub page sends it. */
 export const complete = (t: TestApp, token: string, body: unknown = { result: 'pass' }) =>
-  request(t.rt.handler)
+  request(t.rt.app.callback())
     .post(`/face-check/${token}/complete`)
     .set('Content-Type', 'application/json')
     .send(typeof body === 'string' ? body : JSON.stringify(body));
@@ -84,7 +84,7 @@ export async function askAgainWithSameIdFor(t: TestApp, p: Person): Promise<stri
   return (await toConfirm(t.follower(), p)).join('\n');
 }
 
-export const openPage = (t: TestApp, token: string) => request(t.rt.handler).get(`/face-check/${token}`);
+export const openPage = (t: TestApp, token: string) => request(t.rt.app.callback()).get(`/face-check/${token}`);
 
 /** What a follower reads as the date: 2026年4月15日. */
 export const cnDate = (ms: number) => {

@@ -26,10 +26,10 @@ export function faceIdEnv(fake: FakeFaceId, more: Record<string, string> = {}): 
 
 /** What our page's form sends from a phone: the page's nonce, from the page's own origin. */
 export async function tapStart(t: TestApp, token: string, page?: string) {
-  const html = page ?? (await request(t.rt.handler).get(`/face-check/${token}`)).text;
+  const html = page ?? (await request(t.rt.app.callback()).get(`/face-check/${token}`)).text;
   const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
   if (!csrf) throw new Error('no form nonce on the page');
-  return request(t.rt.handler)
+  return request(t.rt.app.callback())
     .post(`/face-check/${token}/start`)
     .set('Origin', new URL(t.rt.config.publicBaseUrl).origin)
     .set('Sec-Fetch-Site', 'same-origin')
@@ -39,7 +39,7 @@ export async function tapStart(t: TestApp, token: string, page?: string) {
 
 /** The browser back from the provider: our return route with the query the provider adds. */
 export const returnFrom = (t: TestApp, token: string, query: Record<string, string> = {}) =>
-  request(t.rt.handler).get(`/face-check/${token}/return`).query(query);
+  request(t.rt.app.callback()).get(`/face-check/${token}/return`).query(query);
 
 /** The session the fake opened last (the one our start route redirected to). */
 export function lastSession(fake: FakeFaceId) {

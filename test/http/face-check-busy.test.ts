@@ -41,9 +41,9 @@ describeWithRedisServer('the face-check page and callback while Redis is down', 
     await t.close();
   });
 
-  const page = (token: string) => request(t.rt.handler).get(`/face-check/${token}`);
+  const page = (token: string) => request(t.rt.app.callback()).get(`/face-check/${token}`);
   const complete = (token: string) =>
-    request(t.rt.handler).post(`/face-check/${token}/complete`).set('Content-Type', 'application/json').set('Origin', OWN_ORIGIN).send('{"result":"pass"}');
+    request(t.rt.app.callback()).post(`/face-check/${token}/complete`).set('Content-Type', 'application/json').set('Origin', OWN_ORIGIN).send('{"result":"pass"}');
   /** Waits until the store answers again after a restart (ioredis reconnects on its own). */
   async function untilStoreAnswers() {
     for (let i = 0; i < 100; i++) {

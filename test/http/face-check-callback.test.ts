@@ -20,7 +20,7 @@ afterEach(() => t.close());
 
 /** A callback with the given headers and raw body. */
 function call(token: string, headers: Record<string, string>, body: string) {
-  let req = request(t.rt.handler).post(`/face-check/${token}/complete`);
+  let req = request(t.rt.app.callback()).post(`/face-check/${token}/complete`);
   for (const [name, value] of Object.entries(headers)) req = req.set(name, value);
   return req.send(body);
 }
@@ -84,7 +84,7 @@ describe('a body that is not JSON by its content type', () => {
   it('is refused with 415 when there is no content type at all', async () => {
     const f = t.follower();
     const { token } = await toLink(f, person());
-    const res = await request(t.rt.handler).post(`/face-check/${token}/complete`).set('Origin', OWN_ORIGIN).send(Buffer.from(PASS));
+    const res = await request(t.rt.app.callback()).post(`/face-check/${token}/complete`).set('Origin', OWN_ORIGIN).send(Buffer.from(PASS));
     await refusedAndStillOpen(f, token, res, 415);
   });
 });

@@ -98,7 +98,7 @@ describe('a forged return certifies nobody', () => {
 
   it('is the stub’s /complete on a provider-checked link: 404', async () => {
     const { p, token } = await started();
-    const res = await request(t.rt.handler).post(`/face-check/${token}/complete`).set('Content-Type', 'application/json').send('{"result":"pass"}');
+    const res = await request(t.rt.app.callback()).post(`/face-check/${token}/complete`).set('Content-Type', 'application/json').send('{"result":"pass"}');
     expect(res.status).toBe(404);
     await nobodyCertified(p);
   });
@@ -106,7 +106,7 @@ describe('a forged return certifies nobody', () => {
 
 describe('the tap that opens a session', () => {
   const post = (token: string, headers: Record<string, string>, body: string) => {
-    let req = request(t.rt.handler).post(`/face-check/${token}/start`);
+    let req = request(t.rt.app.callback()).post(`/face-check/${token}/start`);
     for (const [k, v] of Object.entries(headers)) req = req.set(k, v);
     return req.send(body);
   };

@@ -222,7 +222,7 @@ describe('when the provider cannot be reached', () => {
 
 it('has no stub routes: /complete is 404 and spends nothing', async () => {
   const { token } = await toLink(t.follower(), person());
-  const res = await request(t.rt.handler).post(`/face-check/${token}/complete`).set('Content-Type', 'application/json').send('{"result":"pass"}');
+  const res = await request(t.rt.app.callback()).post(`/face-check/${token}/complete`).set('Content-Type', 'application/json').send('{"result":"pass"}');
   expect(res.status).toBe(404);
   expect(t.notifier.sent).toEqual([]);
   expect((await openPage(t, token)).text).toContain('data-screen="start"');
@@ -232,8 +232,8 @@ it('has no provider routes with the stub: /start and /return are 404', async () 
   const stub = await testApp();
   try {
     const { token } = await toLink(stub.follower(), person());
-    expect((await request(stub.rt.handler).post(`/face-check/${token}/start`).type('form').send('csrf=x')).status).toBe(404);
-    expect((await request(stub.rt.handler).get(`/face-check/${token}/return`).query({ BizToken: 'x' })).status).toBe(404);
+    expect((await request(stub.rt.app.callback()).post(`/face-check/${token}/start`).type('form').send('csrf=x')).status).toBe(404);
+    expect((await request(stub.rt.app.callback()).get(`/face-check/${token}/return`).query({ BizToken: 'x' })).status).toBe(404);
     expect((await openPage(stub, token)).text).toContain('模拟通过');
   } finally {
     await stub.close();

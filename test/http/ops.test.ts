@@ -9,7 +9,7 @@ import { openReply, signedText, TEST_TOKEN } from '../helpers/push';
 describe('health, readiness and metrics', () => {
   it('says the process is up and the store reachable', async () => {
     const t = await testApp();
-    const api = request(t.rt.handler);
+    const api = request(t.rt.app.callback());
     expect((await api.get('/healthz')).status).toBe(200);
     expect((await api.get('/readyz')).body).toEqual({ ready: true });
     await t.close();
@@ -38,7 +38,7 @@ describe('health, readiness and metrics', () => {
   it('turns not-ready while shutting down, so a load balancer drains the instance', async () => {
     const t = await testApp();
     t.rt.beginShutdown();
-    expect((await request(t.rt.handler).get('/readyz')).status).toBe(503);
+    expect((await request(t.rt.app.callback()).get('/readyz')).status).toBe(503);
     await t.close();
   });
 });
@@ -50,12 +50,12 @@ describe('when Redis is down', () => {
     const t = await testApp({ store, clock });
     const push = signedText('opn_down', '认证', { timestampSeconds: Math.floor(clock.ms / 1000) });
     const started = Date.now();
-    const res = await request(t.rt.handler).post('/wechat').query(push.query).type('text/xml').send(push.body);
+    const res = await request(t.rt.app.callback()).post('/wechat').query(push.query).type('text/xml').send(push.body);
     const elapsed = Date.now() - started;
     expect(res.status).toBe(200);
     expect((await openReply(res.text, { token: TEST_TOKEN, crypto: null })).Content).toContain('系统繁忙，请稍后再试');
     expect(elapsed).toBeLessThan(4000); // WeChat gives up at 5 s; this is a correctness bound, not a benchmark
-    expect((await request(t.rt.handler).get('/readyz')).status).toBe(503);
+    expect((await request(t.rt.app.callback()).get('/readyz')).status).toBe(503);
     await t.close();
   });
 });

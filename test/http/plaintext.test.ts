@@ -15,7 +15,7 @@ describe('an account with an EncodingAESKey (the default: plaintext refused)', (
     strict = await testApp({ clock: new Clock(Date.now()), env: { WECHAT_ALLOW_PLAINTEXT: '' } });
   });
   afterEach(() => strict.close());
-  const call = (p: { query: Record<string, string>; body: string }) => request(strict.rt.handler).post('/wechat').query(p.query).type('text/xml').send(p.body);
+  const call = (p: { query: Record<string, string>; body: string }) => request(strict.rt.app.callback()).post('/wechat').query(p.query).type('text/xml').send(p.body);
   const ts = () => Math.floor(strict.clock.ms / 1000);
 
   it('refuses a captured push query reused with a forged plaintext body, and the victim’s dialogue does not move', async () => {
@@ -60,7 +60,7 @@ describe('plaintext pushes are answered', () => {
     const lenient = await testApp({ clock, env: { WECHAT_ALLOW_PLAINTEXT: 'true' }, overrides: { logger: createLogger('info', sink) } });
     expect(lines.join('')).toMatch(/"level":"warn".*WECHAT_ALLOW_PLAINTEXT=true/);
     const push = signedText('opn_switch', '帮助', { timestampSeconds: Math.floor(clock.ms / 1000) });
-    const res = await request(lenient.rt.handler).post('/wechat').query(push.query).type('text/xml').send(push.body);
+    const res = await request(lenient.rt.app.callback()).post('/wechat').query(push.query).type('text/xml').send(push.body);
     expect((await openReply(res.text, { token: TEST_TOKEN, crypto: null })).Content).toContain('常见问题');
     await lenient.close();
   });

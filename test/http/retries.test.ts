@@ -6,7 +6,7 @@ import { describeRedis, freshRedisStore } from '../helpers/redis';
 
 const contentOf = async (res: request.Response) => (await openReply(res.text, { token: TEST_TOKEN, crypto: null })).Content ?? '';
 const send = (app: TestApp, push: { query: Record<string, string>; body: string }) =>
-  request(app.rt.handler).post('/wechat').query(push.query).type('text/xml').send(push.body);
+  request(app.rt.app.callback()).post('/wechat').query(push.query).type('text/xml').send(push.body);
 
 /** WeChat delivers a push up to three times; each must be handled once and answered alike. */
 function retrySuite(name: string, makeStore: () => Promise<Store>) {
