@@ -51,6 +51,18 @@ describe('a text push', () => {
     expect(res.text).toMatch(/<Content><!\[CDATA\[[^\]]+/);
   });
 
+  it('is answered as UTF-8 XML with its length and the caller\'s request id; a refusal says its reason', async () => {
+    const push = signedText('opn_hot', '你好', { timestampSeconds: nowS() });
+    const res = await request(t.rt.app.callback()).post('/wechat').query(push.query).set('x-request-id', 'trace-42').type('text/xml').send(push.body);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/xml; charset=utf-8');
+    expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.text));
+    expect(res.headers['x-request-id']).toBe('trace-42');
+    const refused = await request(t.rt.app.callback()).post('/wechat').query({ ...push.query, signature: 'x'.repeat(40) }).type('text/xml').send(push.body);
+    expect([refused.status, refused.headers['content-type'], refused.text]).toEqual([401, 'text/plain; charset=utf-8', 'bad_signature']);
+    expect(refused.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it.each(['compat', 'safe'] as const)('in %s mode gets an encrypted reply with a seconds timestamp', async (mode) => {
     const res = await post(signedText('opn_aes', '帮助', { mode, timestampSeconds: nowS() }));
     expect(res.status).toBe(200);
