@@ -42,7 +42,8 @@ export function mountWechat(router: Router, deps: WechatRouteDeps): (ctx: Contex
     deps.metrics.pushes.inc({ type: message.msgType === 'event' ? `event:${message.event}` : message.msgType });
 
     const reply = await answer(message, deps, () => ctx.state.log);
-    ctx.type = 'application/xml';
+    // XML's own default is UTF-8; said in the header too, for any proxy on the way.
+    ctx.type = 'application/xml; charset=utf-8';
     ctx.body = sealReply(reply, message, envelope, { token, crypto: deps.crypto, nowSeconds });
     deps.metrics.replies.inc({ kind: reply.kind });
     deps.metrics.latency.observe(Number(process.hrtime.bigint() - started) / 1e9);
