@@ -102,8 +102,11 @@ export function faqPort(kb: KnowledgeBase, words: Words): FaqPort {
       let m = seen.get(text);
       if (m === undefined) {
         m = classified(text);
-        if (seen.size >= MATCH_CACHE_SIZE) seen.delete(seen.keys().next().value!);
-        seen.set(text, m);
+        // A long number is an ID or a phone: never kept.
+        if (!LONG_NUMBER.test(text)) {
+          if (seen.size >= MATCH_CACHE_SIZE) seen.delete(seen.keys().next().value!);
+          seen.set(text, m);
+        }
       }
       return m;
     },
@@ -117,6 +120,7 @@ export function faqPort(kb: KnowledgeBase, words: Words): FaqPort {
   };
 }
 const MATCH_CACHE_SIZE = 5000;
+const LONG_NUMBER = /[0-9０-９]{6}/;
 
 /** The composition root, without listening: config → store → content → API client → app. */
 export async function compose(config: Config, o: Overrides = {}): Promise<Runtime> {

@@ -3,6 +3,8 @@ import { todayAt } from './calendar';
 import type { Config } from './config';
 import type { Content } from './content';
 import { holdsEntries, prefetch, respond } from './dialogue/respond';
+import type { Found } from './dialogue/read-line';
+import { read } from './dialogue/step-def';
 import { holdsLink, renderSpeech } from './dialogue/speech';
 import { decisionWrite, load, nothingKnown } from './core-io';
 import { assertNever, type Ctx, type Effect, type FaqPort, type FollowerState, type Input, type Outcome } from './dialogue/types';
@@ -74,6 +76,8 @@ export async function handle(message: InboundMessage, deps: HandleDeps): Promise
   }
 }
 
+const holdsPerson = (f: Found) => f.id !== undefined || f.name !== undefined || f.phone !== undefined;
+
 /** The read keys an answer worked out ahead must find absent: the state, the open mark and kept notices. */
 const NOTHING_KEPT = 3;
 
@@ -96,6 +100,9 @@ function answerAhead(f: Follower, input: Input, now: number, deps: HandleDeps): 
   const { layout } = deps;
   if (input.kind === 'silent') return { settle: { value: layout.codecs.reply.encode({ kind: 'none' }), ttlMs: layout.replyCacheMs, whenAbsent: 0 }, reply: SILENT, out: null };
   const base = ctxFor(f.openid, f.keys.tag, f.token, now, deps, false);
+  // A text holding an ID number, a name or a phone is an answer in a dialogue far more often than
+  // a question: it goes the usual way, so that it never meets the FAQ's cache of texts read.
+  if (input.kind === 'text' && holdsPerson(read(input.text, base))) return null;
   if (prefetch(null, input, base).length > 0) return null;
   const out = respond(null, input, Object.assign(base, { known: nothingKnown() }));
   if (out.writes.length > 0 || out.effects.length > 0 || storable(out.state) || holdsLink(out.reply)) return null;

@@ -69,20 +69,22 @@ export interface Content {
 
 /** Commands are compared without spaces, punctuation or case, and with full-width forms folded. */
 export function commandWord(s: string): string {
-  // One message is compared with a dozen word lists: its folded form is kept for the next calls.
+  // One message (and the parts of it a step reads) is compared with a dozen word lists: its folded
+  // forms are kept for the next calls, and only for a few strings, so that what a follower typed
+  // is not kept beyond their message.
   let w = folded.get(s);
   if (w === undefined) {
     w = s
       .normalize('NFKC')
       .toLowerCase()
       .replace(/[\s\p{P}\p{S}]+/gu, (m) => (m.trim() === '?' ? '?' : ''));
-    if (folded.size >= FOLDED_MAX) folded.clear();
+    if (folded.size >= FOLDED_MAX) folded.delete(folded.keys().next().value!);
     folded.set(s, w);
   }
   return w;
 }
 const folded = new Map<string, string>();
-const FOLDED_MAX = 512;
+const FOLDED_MAX = 8;
 
 /** Digits, hyphens and spaces, with an optional leading +: what a phone can dial from `tel:`. */
 const PHONE_NUMBER = /^\+?[0-9][0-9 -]*[0-9]$/;

@@ -196,7 +196,9 @@ function inDialogue(s: FollowerState, d: Dialogue, text: string, ctx: Ctx): Outc
   if (words.is(text, 'back')) {
     if (!def.back) return again([{ key: 'backAtStart' }]);
     // Back to the notice is back to the start: what was entered goes.
-    const prev: Dialogue = def.back === 'notice' ? { step: 'notice', draft: {} } : { ...d, step: def.back };
+    // Back is not a change asked for at the confirmation: the step before is reached as usual.
+    const { fixing: _, ...here } = d;
+    const prev: Dialogue = def.back === 'notice' ? { step: 'notice', draft: {} } : { ...here, step: def.back };
     return say({ ...withoutChoices(s), dialogue: prev }, [prompt(prev, ctx)]);
   }
   // After a failed face check the follower may send 认证 again: that must start anew, not resume the spent link.

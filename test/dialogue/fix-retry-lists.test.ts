@@ -184,3 +184,13 @@ describe('the small ones', () => {
     expect(said(respond(null, text('认证'), after)).length).toBeLessThanOrEqual(210);
   });
 });
+
+describe('changing one item, then 返回', () => {
+  it('marks the step reached to change an item, and drops the mark on 返回 (the step before is reached as usual)', () => {
+    const fixing = at(['名字不对'], atConfirm());
+    expect(fixing?.dialogue).toMatchObject({ step: 'name', fixing: true });
+    const back = at(['返回'], fixing);
+    expect(back?.dialogue?.step).toBe('id');
+    expect(back?.dialogue?.fixing).toBeUndefined();
+  });
+});

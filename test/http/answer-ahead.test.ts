@@ -1,5 +1,12 @@
+import path from 'node:path';
+import { faqPort } from '../../src/compose';
+import type { FaqPort } from '../../src/dialogue/types';
+import { loadKnowledgeBase } from '../../src/faq';
+import { handle, type HandleDeps } from '../../src/handle';
+import { TEMPLATES_DIR } from '../../src/paths';
 import { createMemoryStore, type Store } from '../../src/store';
 import { Clock, testApp, type TestApp } from '../helpers/app';
+import { person } from '../helpers/certify';
 import { signedText } from '../helpers/push';
 
 /**
@@ -73,5 +80,29 @@ describe('a question from a follower who keeps nothing', () => {
     expect(reply).toContain('问：');
     expect(await t.store.get(slot.key)).toBeNull();
     expect(await f.say(QUESTION)).not.toContain('【认证结果】');
+  });
+});
+
+describe('the items of a person, typed in a dialogue', () => {
+  it('never reach the FAQ matcher (whose readings are kept) on their way to the answer worked out ahead', async () => {
+    const t = await testApp();
+    try {
+      const real = faqPort(loadKnowledgeBase(path.join(TEMPLATES_DIR, 'faq'), t.rt.content.vars, 'during'), t.rt.content.commands);
+      const asked: string[] = [];
+      const faq: FaqPort = { ...real, match: (text) => (asked.push(text), real.match(text)) };
+      const { rt } = t;
+      const deps: HandleDeps = { config: rt.config, store: rt.store, layout: rt.layout, content: rt.content, faq, logger: rt.logger, metrics: rt.metrics, stats: rt.stats, now: t.clock.now };
+      const p = person();
+      let seq = 0;
+      const say = async (content: string) => {
+        const reply = await handle({ toUserName: 'gh_test', fromUserName: 'opn_items', createTime: Math.floor(t.clock.ms / 1000), msgType: 'text', msgId: String(++seq), content }, deps);
+        return reply.kind === 'text' ? reply.content : '';
+      };
+      for (const line of ['认证', '1', '1', p.id, p.name]) await say(line);
+      expect(await say(p.phone)).toContain('请核对信息');
+      expect(asked.filter((text) => text.includes(p.phone) || text.includes(p.id.slice(6, 14)))).toEqual([]);
+    } finally {
+      await t.close();
+    }
   });
 });
