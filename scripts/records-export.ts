@@ -5,7 +5,7 @@ import { ConfigError, loadRedisConfig } from '../src/config';
 import { parsePrivateKey, type RecordsPrivateKey } from '../src/records/envelope';
 import { ExportError, exportRecords } from '../src/records/export';
 import type { Format } from '../src/records/table';
-import { connectRedis } from '../src/store/redis';
+import { createRedisStore } from '../src/store';
 import type { Io } from './menu-push';
 
 /**
@@ -64,12 +64,11 @@ export async function recordsExport(argv: readonly string[], env: NodeJS.Process
     return 1;
   }
 
-  const client = connectRedis(redis, { maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 5000, commandTimeout: 30_000, lazyConnect: false });
-  client.on('error', () => undefined);
+  const store = createRedisStore(redis, undefined, { maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 5000, commandTimeout: 30_000, lazyConnect: false });
   const out = path.resolve(values.out!);
   const started = Date.now();
   try {
-    const summary = await exportRecords(client, redis.keyPrefix, {
+    const summary = await exportRecords(store, {
       keys, cycle: Number(values.cycle), format: format as Format, out,
       ...(values.from ? { from: values.from } : {}), ...(values.to ? { to: values.to } : {}),
       progress: (done, total) => io.err(`${done} / ${total} records opened`),
@@ -82,7 +81,7 @@ export async function recordsExport(argv: readonly string[], env: NodeJS.Process
     else io.err(`export failed: ${(err as Error).message}. Nothing was written.`);
     return 1;
   } finally {
-    client.disconnect();
+    await store.close();
   }
 }
 

@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { json } from '../store/codec';
-import { certMarkSchema } from '../store/layout';
-import type { Client } from '../store/redis';
+import { certMarkSchema, markPattern } from '../store/layout';
+import type { Store } from '../store';
 import { kidOfEnvelope, type RecordsPrivateKey } from './envelope';
 import { openRecord } from './record';
-import { scanValues } from './scan';
 import { openTable, rowOf, type Format } from './table';
 
 /** A reason the export wrote nothing, worded for the person running it. */
@@ -47,16 +46,18 @@ const markCodec = json(certMarkSchema);
  * must open with one of the keys before anything is written, and the rows go to a temporary file
  * renamed at the end, so a wrong key, a tampered record or a crash leaves no partial list behind.
  */
-export async function exportRecords(client: Client, keyPrefix: string, o: ExportOptions): Promise<ExportSummary> {
+export async function exportRecords(store: Store, o: ExportOptions): Promise<ExportSummary> {
   const found: { at: string; envelope: string }[] = [];
   let outOfRange = 0;
   let withoutRecord = 0;
-  for await (const raw of scanValues(client, `${keyPrefix}rec:${o.cycle}:*`)) {
-    const mark = markCodec.decode(raw);
-    if (mark === null || mark.result !== 'pass') continue;
-    if ((o.from && mark.date < o.from) || (o.to && mark.date > o.to)) outOfRange++;
-    else if (mark.record === undefined) withoutRecord++;
-    else found.push({ at: mark.certifiedAt, envelope: mark.record });
+  for await (const batch of store.scan(markPattern(o.cycle))) {
+    for (const [, raw] of batch) {
+      const mark = markCodec.decode(raw);
+      if (mark === null || mark.result !== 'pass') continue;
+      if ((o.from && mark.date < o.from) || (o.to && mark.date > o.to)) outOfRange++;
+      else if (mark.record === undefined) withoutRecord++;
+      else found.push({ at: mark.certifiedAt, envelope: mark.record });
+    }
   }
 
   const byKid = new Map(o.keys.map((k) => [k.publicKey.kid, k]));

@@ -146,6 +146,9 @@ export const tokenCodec = json(storedTokenSchema);
 export const TOKEN_KEY_PREFIX = 'wechat:access_token:';
 export const accessTokenKey = (appId: string) => TOKEN_KEY_PREFIX + appId;
 
+/** The pattern of a cycle's marks (without the store's key prefix), for the export's SCAN. */
+export const markPattern = (cycle: number) => `rec:${cycle}:*`;
+
 /** The hash a link is stored under: what the state and the outbox keep instead of the token. */
 export const tokenHash = (token: string) => createHash('sha256').update(token).digest('base64url');
 /** A staff member's console session (src/admin): who, the token their forms must carry, and when it ends. */
@@ -271,7 +274,7 @@ export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'c
     /** The follower's hash tag in one of their keys. */
     tagInKey: (key: string): string | null => /^f:\{([^}]+)\}:/.exec(key)?.[1] ?? null,
     /** The pattern of a cycle's marks, for the export's SCAN (without the key prefix). */
-    markPattern: (cycle: number) => `rec:${cycle}:*`,
+    markPattern,
     /** The record key of a person: a keyed hash, so records never hold or reveal an ID number. */
     personKey: (idNumber: string) => personKey(config.idHashSecret, idNumber),
     /** Whether a typed name matches the one a person was certified under, without keeping the name. */
@@ -282,7 +285,7 @@ export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'c
      */
     stats: (cycle: number, date: string) => ({ key: `stats:${cycle}:${date}`, ttlMs: STATS_TTL_MS }),
     /** Set the first time a link's page opens, so that reloading the page counts no second opening. */
-    linkOpened: (tag: string, token: string) => ({ key: `f:{${tag}}:fo:${createHash('sha256').update(token).digest('base64url')}`, ttlMs: config.cert.faceCheckTokenMs + DAY_MS }),
+    linkOpened: (tag: string, token: string) => ({ key: `f:{${tag}}:fo:${tokenHash(token)}`, ttlMs: config.cert.faceCheckTokenMs + DAY_MS }),
     /** A staff session, under a hash of its id: the cookie's value itself is never stored. */
     adminSession: (id: string, ttlMs: number) => slot(`admin:s:${createHash('sha256').update(id).digest('base64url')}`, ttlMs, json(adminSessionSchema)),
     /**

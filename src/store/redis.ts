@@ -84,7 +84,6 @@ export function connectRedis(config: RedisConfig, options: RedisOptions = COMMON
   }
   return new Redis(config.url ?? 'redis://127.0.0.1:6379', { ...options, retryStrategy });
 }
-const connect = (config: RedisConfig) => connectRedis(config);
 
 /** The prefix taken literally inside a SCAN pattern. */
 const escapeGlob = (s: string) => s.replace(/[*?[\]\\]/g, '\\$&');
@@ -100,9 +99,12 @@ export type RedisStore = Store & {
   waitReady(timeoutMs: number): Promise<void>;
 };
 
-/** The Redis adapter: key prefix, JSON-free strings, TTL, and Lua scripts for the atomic steps. */
-export function createRedisStore(config: RedisConfig, logger?: Logger): RedisStore {
-  const client = connect(config) as Scripted;
+/**
+ * The Redis adapter: key prefix, JSON-free strings, TTL, and Lua scripts for the atomic steps.
+ * `options` replace the fail-fast defaults, for an operator's tool that may wait (records:export).
+ */
+export function createRedisStore(config: RedisConfig, logger?: Logger, options?: RedisOptions): RedisStore {
+  const client = connectRedis(config, options) as Scripted;
   client.defineCommand('claimAndRead', { lua: CLAIM_AND_READ });
   client.defineCommand('compareAndSet', { lua: COMPARE_AND_SET });
   client.defineCommand('incrementFields', { lua: INCREMENT_FIELDS });
@@ -165,7 +167,9 @@ export function createRedisStore(config: RedisConfig, logger?: Logger): RedisSto
           const got = (await call('GET', () => pipeline.exec())) ?? [];
           const out: [string, string][] = [];
           got.forEach(([err, value], i) => {
-            if (!err && typeof value === 'string') out.push([keys[i]!.slice(config.keyPrefix.length), value]);
+            // A key that could not be read is a walk that is not whole: the caller must know (an export is all or nothing).
+            if (err) throw new StoreUnavailableError(`redis GET during SCAN failed: ${err.message}`, { cause: err });
+            if (typeof value === 'string') out.push([keys[i]!.slice(config.keyPrefix.length), value]);
           });
           if (out.length) yield out;
         } while (cursor !== '0');
