@@ -34,6 +34,7 @@ const fields = z.record(z.string(), z.string().min(1)).superRefine((f, ctx) => {
 const schema = z.object({
   url: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).optional(),
   unknownPerson: z.string().min(1),
+  andOthers: z.string().min(1),
   beforeEnd: fields,
   nextWindow: fields,
 });
@@ -51,10 +52,17 @@ const shortName = (name: string) => {
   return c.length <= NAME_MAX_CHARS ? name : `${c[0]}${'*'.repeat(NAME_MAX_CHARS - 2)}${c[c.length - 1]}`;
 };
 
+/** The words of templates/reminders.yaml that say who a reminder is about. */
+export interface WhoWords {
+  readonly unknownPerson: string;
+  /** Several people: `{{who}}等{{count}}人`. */
+  readonly andOthers: string;
+}
+
 /** Who a reminder is about: 乌***格, 乌***格等2人, or the template's word when no name was typed. */
-export function whoOf(people: readonly { readonly maskedName?: string }[], unknownPerson: string): string {
-  const first = shortName(people.find((p) => p.maskedName)?.maskedName ?? unknownPerson);
-  return people.length <= 1 ? first : `${first}等${Math.min(people.length, MAX_COUNT)}人`;
+export function whoOf(people: readonly { readonly maskedName?: string }[], words: WhoWords): string {
+  const first = shortName(people.find((p) => p.maskedName)?.maskedName ?? words.unknownPerson);
+  return people.length <= 1 ? first : render(words.andOthers, { who: first, count: String(Math.min(people.length, MAX_COUNT)) }, 'templates/reminders.yaml andOthers');
 }
 
 /**
@@ -76,7 +84,7 @@ export function loadReminderTemplates(dir: string, content: Pick<Content, 'vars'
   const longest: Vars = {
     'window.year': '2099', 'window.start': '12月31日', 'window.end': '12月31日', 'window.suspendFrom': '2099年12月',
     who: [[{ maskedName: longestName }], Array(MAX_COUNT).fill({ maskedName: longestName }), Array(MAX_COUNT).fill({})]
-      .map((people) => whoOf(people, spec.unknownPerson))
+      .map((people) => whoOf(people, spec))
       .reduce((a, b) => (chars(b) > chars(a) ? b : a)),
     deadline: '2099年12月31日',
     start: '2099年12月31日',
@@ -98,7 +106,7 @@ export function loadReminderTemplates(dir: string, content: Pick<Content, 'vars'
   return {
     ...(spec.url ? { url: spec.url } : {}),
     fill(kind, people, vars) {
-      const values = { ...content.vars, ...vars, who: whoOf(people, spec.unknownPerson) };
+      const values = { ...content.vars, ...vars, who: whoOf(people, spec) };
       // Checked at start-up against the longest plausible values; a value past them is cut, never refused.
       return Object.fromEntries(Object.entries(spec[kind]).map(([field, text]) => [field, [...render(text, values, field)].slice(0, FIELD_MAX_CHARS).join('')]));
     },

@@ -49,10 +49,11 @@ it('ships templates whose every field fits, with a long minority name and many p
 });
 
 it('names who a reminder is about without ever spelling a name out', () => {
-  expect(whoOf([{ maskedName: '王*英' }], '老人')).toBe('王*英');
-  expect(whoOf([{ maskedName: '王*英' }, { maskedName: '李*国' }], '老人')).toBe('王*英等2人');
-  expect(whoOf([{}, { maskedName: '李*国' }], '老人')).toBe('李*国等2人');
-  expect(whoOf([{}], '老人')).toBe('老人');
+  const WHO = { unknownPerson: '老人', andOthers: '{{who}}等{{count}}人' };
+  expect(whoOf([{ maskedName: '王*英' }], WHO)).toBe('王*英');
+  expect(whoOf([{ maskedName: '王*英' }, { maskedName: '李*国' }], WHO)).toBe('王*英等2人');
+  expect(whoOf([{}, { maskedName: '李*国' }], WHO)).toBe('李*国等2人');
+  expect(whoOf([{}], WHO)).toBe('老人');
 });
 
 it.each([
