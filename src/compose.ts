@@ -102,8 +102,9 @@ export function faqPort(kb: KnowledgeBase, words: Words): FaqPort {
       let m = seen.get(text);
       if (m === undefined) {
         m = classified(text);
-        // A long number is an ID or a phone: never kept.
-        if (!LONG_NUMBER.test(text)) {
+        // Only readings that found something are kept: a name or a phone typed as an answer finds
+        // nothing, and a long number (an ID, a phone) is never kept either.
+        if (m.kind !== 'none' && !LONG_NUMBER.test(text)) {
           if (seen.size >= MATCH_CACHE_SIZE) seen.delete(seen.keys().next().value!);
           seen.set(text, m);
         }
