@@ -68,7 +68,9 @@ describe('a question from a follower who keeps nothing', () => {
     await f.say('1');
     t.clock.advance(t.rt.config.cert.dialogueIdleMs + 60_000);
     const reply = await f.say(QUESTION);
-    expect(reply).toContain('已经自动结束');
+    expect(reply).toContain('问：');
+    expect(reply.indexOf('已经自动结束')).toBeGreaterThanOrEqual(0);
+    expect(reply.indexOf('已经自动结束')).toBeLessThan(reply.indexOf('问：'));
   });
 
   it('starts with a message kept for the follower, and uses it up', async () => {
@@ -101,6 +103,9 @@ describe('the items of a person, typed in a dialogue', () => {
       for (const line of ['认证', '1', '1', p.id, p.name]) await say(line);
       expect(await say(p.phone)).toContain('请核对信息');
       expect(asked.filter((text) => text.includes(p.phone) || text.includes(p.id.slice(6, 14)))).toEqual([]);
+      // The spy does see what is asked: a question in the dialogue reaches the matcher.
+      await say(QUESTION);
+      expect(asked).toContain(QUESTION);
     } finally {
       await t.close();
     }

@@ -76,6 +76,7 @@ describe('counting questions, never their text', () => {
   it('holds nothing but fixed field names and numbers, whatever the follower typed', () => {
     const fields = countsOf(at('name', { category: 0 }), out(at('phone', { category: 0, name: '王秀英' }), [{ key: 'phonePrompt' }]), text('王秀英'));
     expect(JSON.stringify(fields)).not.toContain('王秀英');
+    expect(Object.keys(fields)).toEqual(['step:phone', 'cat:0:step:phone']);
     for (const [field, n] of Object.entries(fields)) {
       expect(field).toMatch(/^[a-zA-Z]+(:[a-zA-Z0-9-]+)*$/);
       expect(Number.isInteger(n)).toBe(true);
