@@ -1,3 +1,4 @@
+import type { Io as LineIo } from './menu-push';
 import { parseArgs } from 'node:util';
 import { hashPassword } from '../src/admin/password';
 import { ADMIN_NAME } from '../src/config';
@@ -7,9 +8,7 @@ import { ADMIN_NAME } from '../src/config';
  * at a terminal; the first line when piped) and prints `NAME:HASH`, a line for ADMIN_USERS. Nothing
  * is stored anywhere: the line goes into the settings by hand, next to the other staff's lines.
  */
-export interface Io {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
+export interface Io extends LineIo {
   /** The password as typed: `prompt` is shown only at a terminal. */
   readonly readPassword: (prompt: string) => Promise<string>;
   readonly interactive: boolean;

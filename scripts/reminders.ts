@@ -17,10 +17,9 @@ import { createCustomerServiceNotifier, createWechatApiClient } from '../src/wec
  * the servers' daily job does (a follower already reminded, by either, is not reminded again), and
  * waits for the reminders' outbox to deliver them. Both exit 0 when nothing is due.
  */
-export interface Io {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-}
+import type { Io } from './menu-push';
+
+export type { Io };
 
 export interface ReminderCommandOptions {
   readonly now?: () => number;

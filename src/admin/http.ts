@@ -89,4 +89,3 @@ export const COMMON = {
   'X-Robots-Tag': 'noindex, nofollow',
 } as const;
 
-export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

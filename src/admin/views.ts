@@ -3,10 +3,9 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { cnDate, monthDay } from '../calendar';
-import { TemplateError, render } from '../content';
+import { TemplateError, escapeHtml, render } from '../content';
 import { FAIL_REASONS, type Summary } from '../stats';
 import { FUNNEL } from '../stats/summary';
-import { escapeHtml } from './http';
 
 /**
  * The console's pages from templates/admin/: every word in labels.yaml or the HTML, numbers put

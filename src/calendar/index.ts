@@ -18,6 +18,9 @@ export const chinaDate = (ms: number): string => new Date(ms + CHINA_OFFSET_MS).
 /** China's wall-clock time of `ms`, as HH:mm (a link's "valid until"). */
 export const chinaTime = (ms: number): string => new Date(ms + CHINA_OFFSET_MS).toISOString().slice(11, 16);
 
+/** China's date and time of `ms` to the second, as the office reads it: 2026-04-15 10:00:00. */
+export const chinaDateTime = (ms: number): string => new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+
 /** Midnight in China that starts the day `date` (YYYY-MM-DD), in epoch ms. */
 export const chinaMidnight = (date: string): number => Date.parse(`${date}T00:00:00+08:00`);
 
@@ -29,7 +32,8 @@ export function cycleAt(cert: CertSettings, ms: number): CertSettings {
   return { ...cert, cycle: year, windowStart: `${year}${cert.windowStart.slice(4)}`, windowEnd: `${year}${cert.windowEnd.slice(4)}` };
 }
 
-const DAY_MS = 24 * 3600_000;
+/** One day in ms: China has no summer time, so every day is this long. */
+export const DAY_MS = 24 * 3600_000;
 
 /** The China date `n` days after `date` (before it when negative); both YYYY-MM-DD. */
 export const addDays = (date: string, n: number): string => chinaDate(chinaMidnight(date) + n * DAY_MS);

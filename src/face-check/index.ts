@@ -7,7 +7,8 @@ import { sealRecord } from '../records/record';
 import { recordPass } from '../reminders/entries';
 import { recordFaceCheck, type FailReason, type Stats } from '../stats';
 import type { Store } from '../store';
-import { tokenHash, type CertMark, type Layout, type LinkRecord } from '../store/layout';
+import { tagOfToken, tokenHash, type CertMark, type Layout, type LinkRecord } from '../store/layout';
+import { tailOf } from '../dialogue/confirm';
 import { dropKeptEntries } from './kept-entries';
 
 /**
@@ -17,8 +18,7 @@ import { dropKeptEntries } from './kept-entries';
 
 /** A link token: the follower's hash tag and 24 random bytes (192 bits), URL-safe. */
 export const isTokenShaped = (s: string) => /^[0-9a-f]{20}[A-Za-z0-9_-]{32}$/.test(s);
-/** The hash tag a token carries: its follower's keys live under it. */
-export const tagOfToken = (token: string) => token.slice(0, 20);
+export { tagOfToken };
 
 /**
  * The stub's reference for a verification: a hash of the link token (the token itself opens the
@@ -132,7 +132,7 @@ export async function completeFaceCheck(deps: FaceCheckDeps, token: string, verd
   const key = result === 'pass' ? ('resultPass' as const) : verdict.reason === 'stubFail' ? ('resultFail' as const) : ('resultFailToday' as const);
   const message = { openid: record.openid, key, id: `result:${tokenHash(token)}`,
     // The ID number's last four tell apart two people of one helper whose masked names are alike.
-    vars: { maskedName: record.maskedName, idTail: record.maskedId.slice(-4), category: record.category, date: cnDate(date) },
+    vars: { maskedName: record.maskedName, idTail: tailOf(record.maskedId), category: record.category, date: cnDate(date) },
     ...(reminded ? { also: ['reminderPromise' as const] } : {}) };
   await deps.outbox.enqueue(message).catch((err: Error) =>
     // The result is safe in the mark and the spent link; the follower still hears it when they write (the linked step).

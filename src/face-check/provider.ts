@@ -10,7 +10,7 @@
  * Why a check failed, in the groups a follower gets one tip for (templates/face-check/tips.yaml)
  * and the counting of failures uses. `stubFail` is the stub's 模拟未通过.
  */
-export const REASON_GROUPS = ['light', 'faceNotSeen', 'actions', 'mismatch', 'noPhoto', 'network', 'expired', 'other', 'stubFail'] as const;
+export const REASON_GROUPS = ['light', 'faceNotSeen', 'actions', 'mismatch', 'noPhoto', 'network', 'expired', 'stubFail', 'other'] as const;
 export type ReasonGroup = (typeof REASON_GROUPS)[number];
 
 /** The person a session is for, as the link record keeps them (clear values, sealed at rest). */

@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import ExcelJS from 'exceljs';
+import { chinaDateTime } from '../calendar';
 import type { OfficeRecord } from './record';
 
 /** The export's columns, headed in Chinese for the office: one row per certified person. */
@@ -9,11 +10,9 @@ export const HEADINGS = ['身份证号', '姓名', '手机号', '认证类别', 
 /** How the office reads a provider's name; an unknown provider shows as it is named. */
 const PROVIDERS: Readonly<Record<string, string>> = { stub: '模拟核验（测试用，非真实人脸识别）', tencent: '腾讯云人脸核身' };
 
-/** China time, as the office reads it: 2026-04-15 10:00:00. */
-const chinaDateTime = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
 
 export function rowOf(r: OfficeRecord): string[] {
-  return [r.idNumber, r.name, r.phone, r.category, chinaDateTime(r.certifiedAt), PROVIDERS[r.reference.provider] ?? r.reference.provider, r.reference.id];
+  return [r.idNumber, r.name, r.phone, r.category, chinaDateTime(Date.parse(r.certifiedAt)), PROVIDERS[r.reference.provider] ?? r.reference.provider, r.reference.id];
 }
 
 export type Format = 'csv' | 'xlsx';

@@ -1,4 +1,4 @@
-import { addDays, chinaDate, chinaMidnight, todayAt, type CertSettings } from '../calendar';
+import { addDays, chinaDate, chinaMidnight, DAY_MS, todayAt, type CertSettings } from '../calendar';
 import type { ReminderKind } from './templates';
 
 /**
@@ -35,5 +35,5 @@ export function dueOn(cert: CertSettings, now: number, daysBeforeEnd: readonly n
 /** The next time the daily job runs: `hour`:00 China time, today if it is still ahead, else tomorrow. */
 export function nextRunAt(now: number, hour: number): number {
   const today = chinaMidnight(chinaDate(now)) + hour * 3600_000;
-  return today > now ? today : today + 24 * 3600_000;
+  return today > now ? today : today + DAY_MS;
 }

@@ -1,3 +1,5 @@
+import { REASON_GROUPS, type ReasonGroup } from '../face-check/provider';
+
 /**
  * The office's counters: a closed vocabulary of field names, so that a counter hash can hold
  * numbers only and never a piece of what a follower typed. One hash per China day of a cycle
@@ -16,8 +18,9 @@ export type CountedStep = (typeof COUNTED_STEPS)[number];
  * not be reached; expired: the provider's session timed out; stubFail: 模拟未通过 on the stub page;
  * other: any code not mapped yet.
  */
-export const FAIL_REASONS = ['light', 'faceNotSeen', 'actions', 'mismatch', 'noPhoto', 'network', 'expired', 'stubFail', 'other'] as const;
-export type FailReason = (typeof FAIL_REASONS)[number];
+/** The face-check provider's failure groups, counted as they are grouped for tips. */
+export const FAIL_REASONS = REASON_GROUPS;
+export type FailReason = ReasonGroup;
 
 /** What is counted per category (by its index in templates/messages.yaml; 'x' for a name no longer listed). */
 export type CategoryEvent = `step:${CountedStep}` | 'linkIssued' | 'linkOpened' | 'providerStarted' | 'passed' | 'failed' | 'alreadyCertified';

@@ -2,7 +2,7 @@ import { todayAt, type CertSettings } from '../calendar';
 import { assertNever } from '../dialogue/types';
 import type { Logger } from '../log';
 import type { Store } from '../store';
-import type { Layout } from '../store/layout';
+import { tagOfToken, type Layout } from '../store/layout';
 import { bump, isEmpty, type CategoryRef, type FailReason, type Fields } from './fields';
 
 export { countsOf } from './derive';
@@ -86,7 +86,7 @@ export function createStats(deps: StatsDeps): Stats {
       return i < 0 ? 'x' : i;
     },
     async firstOpening(token) {
-      const slot = deps.layout.linkOpened(token.slice(0, 20), token);
+      const slot = deps.layout.linkOpened(tagOfToken(token), token);
       return deps.store.setIfAbsent(slot.key, '1', slot.ttlMs).catch(() => false);
     },
     async close() {

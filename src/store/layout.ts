@@ -1,6 +1,6 @@
 import { createHash, createHmac, createSecretKey } from 'node:crypto';
 import { z } from 'zod';
-import { chinaMidnight, todayAt, windowOf } from '../calendar';
+import { chinaMidnight, DAY_MS, todayAt, windowOf } from '../calendar';
 import type { Config } from '../config';
 import { personKey } from '../dialogue/person';
 import { REASON_GROUPS } from '../face-check/provider';
@@ -15,7 +15,6 @@ import { createSealer } from './sealed';
  * backups) then name nobody, and a face-check link can carry the tag without carrying the openid.
  */
 
-const DAY_MS = 24 * 3600_000;
 const NOTICE_DAYS = 30;
 
 /** A follower's conversation state: plain JSON, sealed at rest (an open dialogue holds ID, name, phone). */
@@ -148,6 +147,9 @@ export const accessTokenKey = (appId: string) => TOKEN_KEY_PREFIX + appId;
 
 /** The pattern of a cycle's marks (without the store's key prefix), for the export's SCAN. */
 export const markPattern = (cycle: number) => `rec:${cycle}:*`;
+
+/** The hash tag a link token carries (its first 20 characters): its follower's keys live under it. */
+export const tagOfToken = (token: string) => token.slice(0, 20);
 
 /** The hash a link is stored under: what the state and the outbox keep instead of the token. */
 export const tokenHash = (token: string) => createHash('sha256').update(token).digest('base64url');
@@ -287,7 +289,7 @@ export function layout(config: Pick<Config, 'idHashSecret' | 'replyCacheMs' | 'c
     /** Set the first time a link's page opens, so that reloading the page counts no second opening. */
     linkOpened: (tag: string, token: string) => ({ key: `f:{${tag}}:fo:${tokenHash(token)}`, ttlMs: config.cert.faceCheckTokenMs + DAY_MS }),
     /** A staff session, under a hash of its id: the cookie's value itself is never stored. */
-    adminSession: (id: string, ttlMs: number) => slot(`admin:s:${createHash('sha256').update(id).digest('base64url')}`, ttlMs, json(adminSessionSchema)),
+    adminSession: (id: string, ttlMs: number) => slot(`admin:s:${tokenHash(id)}`, ttlMs, json(adminSessionSchema)),
     /**
      * Failed logins in a row (a counter hash) and the lock they lead to (its end, epoch ms), for one
      * typed name or one address. Keyed hashes: the store names neither, even when a password was typed as the name.
